@@ -1,0 +1,44 @@
+package io.sluice.opensearch.connection;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The connection settings, PID {@value OpenSearchConnection#PID} ({@code etc/io.sluice.opensearch.cfg}). */
+@ObjectClassDefinition(
+    name = "Sluice OpenSearch connection",
+    description = "The OpenSearch cluster that holds task documents and streams. Changes reconnect at once.")
+public @interface ConnectionConfig {
+
+    @AttributeDefinition(name = "Hosts",
+        description = "Node URLs, http:// or https://, for example https://search-1:9200. Requests spread across them.")
+    String[] hosts() default {"http://127.0.0.1:9200"};
+
+    @AttributeDefinition(name = "User name", description = "Basic authentication user; empty for none.")
+    String username() default "";
+
+    @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, description = "Basic authentication password.")
+    String password() default "";
+
+    @AttributeDefinition(name = "Trusted certificates",
+        description = "Path to a PEM file of CA certificates, or a PKCS12/JKS trust store, for https hosts. "
+            + "Empty: the JVM's default trust.")
+    String trustStore() default "";
+
+    @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD,
+        description = "Password of a PKCS12/JKS trust store; unused for PEM.")
+    String trustStorePassword() default "";
+
+    @AttributeDefinition(name = "Verify host names",
+        description = "Check that the server certificate names the host. Turn off only for test clusters.")
+    boolean verifyHostnames() default true;
+
+    @AttributeDefinition(name = "Connect timeout (ms)", min = "1")
+    int connectTimeoutMillis() default 5_000;
+
+    @AttributeDefinition(name = "Response timeout (ms)", min = "1")
+    int responseTimeoutMillis() default 30_000;
+
+    @AttributeDefinition(name = "Max connections", description = "Connection pool size per node.", min = "1")
+    int maxConnections() default 64;
+}

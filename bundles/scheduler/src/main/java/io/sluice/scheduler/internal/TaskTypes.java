@@ -1,0 +1,90 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.task.TaskDefinition;
+import io.sluice.task.TaskTypeInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whiteboard of {@link TaskDefinition} services: which task types this node can run right now.
+ *
+ * <p>When two services claim one type, the one registered first (lowest service id) wins; the other is logged and
+ * waits, and takes over if the first goes away.
+ */
+@Component(service = TaskTypes.class)
+public final class TaskTypes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskTypes.class);
+    private static final Pattern TYPE_ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,99}");
+
+    /** One registered definition, with the bundle that provides it. */
+    record Registered(TaskDefinition<?, ?> definition, long serviceId, Bundle bundle) {
+        TaskTypeInfo info() {
+            return new TaskTypeInfo(definition.type(), definition.description(), bundle.getSymbolicName(),
+                bundle.getBundleId(), definition.paramsType().getName(), definition.timeout(), definition.maxAttempts());
+        }
+    }
+
+    // Guarded by this; candidates per type in registration order, the first is active.
+    private final Map<String, List<Registered>> byType = new TreeMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = TaskDefinition.class)
+    synchronized void bind(TaskDefinition<?, ?> definition, ServiceReference<?> reference) {
+        String type = definition.type();
+        Bundle bundle = reference.getBundle();
+        if (type == null || !TYPE_ID.matcher(type).matches()) {
+            LOG.error("Ignoring task type '{}' from bundle {}: a type is 1 to 100 of a-z 0-9 _ . - starting with a letter or digit",
+                type, bundle.getSymbolicName());
+            return;
+        }
+        List<Registered> candidates = byType.computeIfAbsent(type, t -> new ArrayList<>());
+        candidates.add(new Registered(definition, (Long) reference.getProperty(Constants.SERVICE_ID), bundle));
+        candidates.sort(Comparator.comparingLong(Registered::serviceId));
+        if (candidates.get(0).definition() == definition) {
+            LOG.info("Task type '{}' is available, from bundle {}", type, bundle.getSymbolicName());
+        } else {
+            LOG.warn("Task type '{}' from bundle {} is ignored: bundle {} already provides it",
+                type, bundle.getSymbolicName(), candidates.get(0).bundle().getSymbolicName());
+        }
+    }
+
+    synchronized void unbind(TaskDefinition<?, ?> definition) {
+        List<Registered> candidates = byType.get(definition.type());
+        if (candidates == null) {
+            return;
+        }
+        boolean wasActive = !candidates.isEmpty() && candidates.get(0).definition() == definition;
+        candidates.removeIf(r -> r.definition() == definition);
+        if (candidates.isEmpty()) {
+            byType.remove(definition.type());
+            LOG.info("Task type '{}' is gone", definition.type());
+        } else if (wasActive) {
+            LOG.info("Task type '{}' is now provided by bundle {}", definition.type(), candidates.get(0).bundle().getSymbolicName());
+        }
+    }
+
+    /** The active definition of a type. */
+    synchronized Optional<TaskDefinition<?, ?>> definition(String type) {
+        List<Registered> candidates = byType.get(type);
+        return candidates == null || candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(0).definition());
+    }
+
+    /** The active types, sorted. */
+    synchronized List<TaskTypeInfo> infos() {
+        return byType.values().stream().map(c -> c.get(0).info()).toList();
+    }
+}

@@ -1,0 +1,17 @@
+package io.sluice.auth;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Which streams a caller may read or manage, from the role grants in configuration. Task documents are checked
+ * by their stream; tasks without a stream need the {@code admin} grant.
+ */
+@ProviderType
+public interface AccessPolicy {
+
+    /** Whether the caller holds the privilege on the stream. {@link Caller#system()} holds every privilege. */
+    boolean allows(Caller caller, Privilege privilege, String stream);
+
+    /** Whether the caller administers the task service (tasks without a stream, every stream). */
+    boolean isAdmin(Caller caller);
+}

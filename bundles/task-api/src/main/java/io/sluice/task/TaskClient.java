@@ -1,0 +1,63 @@
+package io.sluice.task;
+
+import io.sluice.auth.Caller;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Schedules, reads, cancels and acknowledges tasks: what the REST routes and the console use.
+ *
+ * <p>Every call acts on behalf of a {@link Caller}: a caller sees and acts only on tasks of streams it holds
+ * privileges on ({@code read} for reads, {@code manage} for changes), in its own space. A task it may not read is
+ * reported as not found, so callers cannot learn what they may not see.
+ *
+ * <p>Every change is a conditional write on the document version it read: concurrent callers never overwrite a
+ * state they did not see.
+ */
+@ProviderType
+public interface TaskClient {
+
+    /**
+     * The stored document, or a {@code not_started} document when there is none. Real time: no refresh needed.
+     *
+     * @throws StoreUnavailableException if the task index cannot be reached
+     */
+    TaskDocument get(String id, Caller caller);
+
+    /** The read view: {@code stale} computed, payload for {@code completed}/{@code acknowledged}, error for {@code failed}. */
+    TaskStatusView status(String id, Caller caller);
+
+    /**
+     * Starts a new run, or returns the current document when a healthy run is in progress.
+     *
+     * @return the document after the call
+     * @throws UnknownTaskTypeException if no installed bundle provides the type
+     * @throws InvalidParamsException if the params do not bind to the type's params class; nothing is written
+     * @throws CancellationInProgressException if a cancel of this task is still being carried out
+     */
+    TaskDocument schedule(ScheduleRequest request, Caller caller);
+
+    /**
+     * Asks a running task to stop: {@code in_progress} becomes {@code being_canceled}; any other status is left alone.
+     *
+     * @return the document after the call
+     */
+    TaskDocument cancel(String id, Caller caller);
+
+    /**
+     * Marks a completed task's result as read.
+     *
+     * @return the acknowledged document, with its payload
+     * @throws TaskNotCompletedException if the task is not {@code completed}
+     */
+    TaskDocument acknowledge(String id, Caller caller);
+
+    /** The tasks in the caller's space that match the filter, newest first. */
+    TaskPage list(TaskFilter filter, PageRequest page, Caller caller);
+
+    /**
+     * Deletes a task document. A running task is cancelled first and then deleted.
+     *
+     * @return whether a document was deleted
+     */
+    boolean delete(String id, Caller caller);
+}

@@ -1,0 +1,93 @@
+package io.sluice.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import io.sluice.opensearch.node.EmbeddedOpenSearch;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+
+/**
+ * The container every Pax Exam test boots: the Sluice distribution built by this reactor, on free ports, pointed at a
+ * real embedded OpenSearch node that this test JVM starts once and stops when it exits.
+ *
+ * <p>Runs in the test driver JVM only (from {@code @Configuration} methods), never inside the container.
+ */
+final class SluiceContainer {
+
+    /** System property, inside the container, holding the HTTP port of the REST API. */
+    static final String HTTP_PORT = "sluice.it.http.port";
+    /** System property, inside the container, holding the embedded node's URL. */
+    static final String OPENSEARCH_URL = "sluice.it.opensearch.url";
+
+    private static EmbeddedOpenSearch node;
+
+    private SluiceContainer() {
+    }
+
+    /** The options of a Sluice container, plus any the test adds. */
+    static Option[] options(Option... extra) {
+        EmbeddedOpenSearch opensearch = node();
+        String httpPort = String.valueOf(freePort());
+        String localRepository = System.getProperty("maven.repo.local",
+            System.getProperty("user.home") + "/.m2/repository");
+        List<Option> options = new ArrayList<>(List.of(
+            karafDistributionConfiguration()
+                .frameworkUrl(new File(System.getProperty("sluice.assembly")).toURI().toString())
+                .name("Sluice")
+                .karafVersion("4.4.10")
+                .unpackDirectory(new File("target/exam"))
+                .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole(),
+            logLevel(LogLevel.INFO),
+            // Free ports: another Karaf or a second test run on this machine must not collide with us.
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
+            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort())),
+            editConfigurationFilePut("etc/io.sluice.opensearch.cfg", "hosts", opensearch.httpUri().toString()),
+            // Hermetic: bundles come from the distribution's system/ folder or the local repository, never the network.
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
+            systemProperty(HTTP_PORT).value(httpPort),
+            systemProperty(OPENSEARCH_URL).value(opensearch.httpUri().toString())));
+        options.addAll(Arrays.asList(extra));
+        return options.toArray(Option[]::new);
+    }
+
+    /** The embedded node, started on first use. */
+    static synchronized EmbeddedOpenSearch node() {
+        if (node == null) {
+            try {
+                Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "opensearch-it-");
+                node = EmbeddedOpenSearch.builder(home).httpPort("0").transportPort("0").start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            EmbeddedOpenSearch started = node;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "opensearch-it-stop"));
+        }
+        return node;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.sluice.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.HealthStatus;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/** The distribution boots: every Sluice bundle is active and the node's OpenSearch client talks to a real node. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SmokeIT {
+
+    private static final List<String> SLUICE_BUNDLES = List.of(
+        "io.sluice.task.api",
+        "io.sluice.opensearch.client",
+        "io.sluice.opensearch.connection",
+        "io.sluice.task.store",
+        "io.sluice.scoped.clients",
+        "io.sluice.scheduler",
+        "io.sluice.streams",
+        "io.sluice.rest",
+        "io.sluice.shell");
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    OpenSearchClient client;
+
+    @Configuration
+    public Option[] configuration() {
+        return SluiceContainer.options();
+    }
+
+    @Test
+    public void everySluiceBundleIsActive() {
+        Map<String, String> states = Arrays.stream(context.getBundles())
+            .filter(b -> b.getSymbolicName().startsWith("io.sluice."))
+            .collect(Collectors.toMap(Bundle::getSymbolicName, SmokeIT::stateName, (a, b) -> a + "," + b, TreeMap::new));
+        Map<String, String> expected = SLUICE_BUNDLES.stream()
+            .collect(Collectors.toMap(n -> n, n -> "ACTIVE", (a, b) -> a, TreeMap::new));
+        assertEquals(expected, states);
+    }
+
+    @Test
+    public void theClientServiceAnswersClusterHealth() throws Exception {
+        HealthStatus status = client.cluster().health().status();
+        assertTrue("cluster health " + status, status == HealthStatus.Green || status == HealthStatus.Yellow);
+    }
+
+    @Test
+    public void theStatusProbeAnswersWithoutCredentials() throws Exception {
+        URI status = URI.create("http://127.0.0.1:" + System.getProperty(SluiceContainer.HTTP_PORT) + "/api/status");
+        HttpResponse<String> response = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(status).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(response.body(), 200, response.statusCode());
+        assertTrue(response.body(), response.body().contains("\"store_status\":\"green\"")
+            || response.body().contains("\"store_status\":\"yellow\""));
+    }
+
+    private static String stateName(Bundle bundle) {
+        switch (bundle.getState()) {
+            case Bundle.ACTIVE: return "ACTIVE";
+            case Bundle.RESOLVED: return "RESOLVED";
+            case Bundle.INSTALLED: return "INSTALLED";
+            case Bundle.STARTING: return "STARTING";
+            default: return "STATE-" + bundle.getState();
+        }
+    }
+}
