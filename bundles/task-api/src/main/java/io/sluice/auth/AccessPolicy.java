@@ -14,4 +14,10 @@ public interface AccessPolicy {
 
     /** Whether the caller administers the task service (tasks without a stream, every stream). */
     boolean isAdmin(Caller caller);
+
+    /**
+     * The stream patterns on which the caller holds the privilege, for filtering searches: {@code *} matches any run
+     * of characters. Administrators get {@code ["*"]}; a caller with no grant gets an empty list.
+     */
+    java.util.List<String> streamPatterns(Caller caller, Privilege privilege);
 }

@@ -51,13 +51,18 @@ public interface TaskClient {
      */
     TaskDocument acknowledge(String id, Caller caller);
 
-    /** The tasks in the caller's space that match the filter, newest first. */
+    /**
+     * The tasks in the caller's space that match the filter and that the caller may read, newest first. Listings come
+     * from a search, which sees writes within about a second; {@link #get} and {@link #status} are real time.
+     */
     TaskPage list(TaskFilter filter, PageRequest page, Caller caller);
 
     /**
-     * Deletes a task document. A running task is cancelled first and then deleted.
+     * Deletes a task document that is not running (any status but a healthy {@code in_progress} or
+     * {@code being_canceled}: cancel those first).
      *
      * @return whether a document was deleted
+     * @throws TaskConflictException if the task is running
      */
     boolean delete(String id, Caller caller);
 }

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param storedStatus the status in the document
  * @param staleReason why the task is {@code stale}, or {@code null}
  * @param stream the stream, or {@code null}
+ * @param space the space it belongs to, or {@code null} for {@code not_started}
+ * @param owner the user who scheduled it, or {@code null}
+ * @param node the node holding the run, or {@code null}
  * @param createdAt when it was last scheduled
  * @param updatedAt the last write
  * @param heartbeatAt the last heartbeat, or {@code null}
@@ -27,6 +30,9 @@ public record TaskStatusView(
     TaskStatus storedStatus,
     String staleReason,
     String stream,
+    String space,
+    String owner,
+    String node,
     Instant createdAt,
     Instant updatedAt,
     Instant heartbeatAt,

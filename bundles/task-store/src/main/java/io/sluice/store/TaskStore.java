@@ -1,10 +1,52 @@
 package io.sluice.store;
 
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** The task index. */
+/**
+ * The task index: one document per task, read in real time, written only conditionally.
+ *
+ * <p>Every write names the version it replaces ({@code if_seq_no}/{@code if_primary_term}) or is a create
+ * ({@code op_type=create}): a write based on a stale read fails with {@link StoreConflictException} and changes
+ * nothing, so the caller reads again and decides again. Failures to reach OpenSearch are
+ * {@link io.sluice.task.StoreUnavailableException}; no client exception leaks out.
+ *
+ * <p>The index is created (with its mapping) when the store starts, and again if it disappears: the next write
+ * recreates it and logs that it did.
+ */
 @ProviderType
 public interface TaskStore {
+
+    /** The name tasks are addressed by (an alias), for example {@code .sluice-tasks}. */
+    String index();
+
+    /** The task, read in real time (no refresh needed), or empty if there is none. */
+    Optional<StoredTask> get(String id);
+
+    /**
+     * Stores a new task.
+     *
+     * @throws StoreConflictException if a task with that id exists
+     */
+    StoredTask create(TaskRecord record);
+
+    /**
+     * Replaces a task, provided it is still at {@code expected}.
+     *
+     * @throws StoreConflictException if the task changed or was deleted since it was read
+     */
+    StoredTask replace(TaskRecord record, DocVersion expected);
+
+    /**
+     * Deletes a task, provided it is still at {@code expected}.
+     *
+     * @return false if there was no such task
+     * @throws StoreConflictException if the task changed since it was read
+     */
+    boolean delete(String id, DocVersion expected);
+
+    /** The tasks matching the query, newest {@code created_at} first. Sees writes within about a second. */
+    TaskSearchResult search(TaskQuery query, int from, int size);
 
     /** Whether OpenSearch answers, and how healthy the cluster is. Never throws. */
     StoreHealth health();

@@ -35,6 +35,11 @@ public final class ConfiguredAccessPolicy implements AccessPolicy {
     }
 
     @Override
+    public java.util.List<String> streamPatterns(Caller caller, Privilege privilege) {
+        return isAdmin(caller) ? java.util.List.of("*") : grants.patterns(caller.roles(), privilege);
+    }
+
+    @Override
     public boolean isAdmin(Caller caller) {
         return caller.isSystem() || caller.roles().stream().anyMatch(adminRoles::contains);
     }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class RoleGrants {
 
     /** One grant. */
-    record Grant(String role, Privilege privilege, Pattern streams, String source) {
+    record Grant(String role, Privilege privilege, Pattern streams, String pattern) {
     }
 
     private final List<Grant> grants;
@@ -44,7 +44,7 @@ final class RoleGrants {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("grant '" + entry + "': privilege must be read or manage", e);
             }
-            grants.add(new Grant(parts[0].trim(), privilege, glob(parts[2].trim()), entry));
+            grants.add(new Grant(parts[0].trim(), privilege, glob(parts[2].trim()), parts[2].trim()));
         }
         return new RoleGrants(grants);
     }
@@ -58,6 +58,15 @@ final class RoleGrants {
             regex.append(Pattern.quote(literal));
         }
         return Pattern.compile(pattern.startsWith("*") ? regex.substring(2) : regex.toString());
+    }
+
+    /** The stream patterns on which any of the roles holds the privilege. */
+    List<String> patterns(Set<String> roles, Privilege privilege) {
+        return grants.stream()
+            .filter(g -> roles.contains(g.role()) && (g.privilege() == privilege || g.privilege() == Privilege.MANAGE))
+            .map(Grant::pattern)
+            .distinct()
+            .toList();
     }
 
     /** Whether any of the roles holds the privilege on the stream. */

@@ -1,5 +1,6 @@
 package io.sluice.auth.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,13 @@ class RoleGrantsTest {
         RoleGrants fromCfg = RoleGrants.parse(new String[] {"a:read:x, b:manage:y"});
         assertTrue(fromCfg.allows(Set.of("a"), Privilege.READ, "x"));
         assertTrue(fromCfg.allows(Set.of("b"), Privilege.MANAGE, "y"));
+    }
+
+    @Test
+    void patternsListWhatARoleMaySee() {
+        assertEquals(java.util.List.of("logs*", "*"), grants.patterns(Set.of("viewer", "all"), Privilege.READ));
+        assertEquals(java.util.List.of("logs.a"), grants.patterns(Set.of("ops"), Privilege.MANAGE));
+        assertEquals(java.util.List.of(), grants.patterns(Set.of("viewer"), Privilege.MANAGE));
     }
 
     @Test

@@ -1,0 +1,194 @@
+package io.sluice.store.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.opensearch.node.OpenSearchExtension;
+import io.sluice.store.DocVersion;
+import io.sluice.store.StoreConflictException;
+import io.sluice.store.StoredTask;
+import io.sluice.store.TaskQuery;
+import io.sluice.store.TaskRecord;
+import io.sluice.store.TaskSearchResult;
+import io.sluice.task.AttemptRecord;
+import io.sluice.task.StoreUnavailableException;
+import io.sluice.task.TaskDocument;
+import io.sluice.task.TaskError;
+import io.sluice.task.TaskStatus;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.hc.core5.http.HttpHost;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.mapping.Property;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import org.slf4j.event.EventRecordingLogger;
+import org.slf4j.event.Level;
+import org.slf4j.event.SubstituteLoggingEvent;
+import org.slf4j.helpers.SubstituteLogger;
+
+@ExtendWith(OpenSearchExtension.class)
+class OpenSearchTaskStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00.123Z");
+
+    private final OpenSearchClient client;
+    private final String prefix = ".t" + UUID.randomUUID().toString().substring(0, 8);
+    private final LinkedBlockingQueue<SubstituteLoggingEvent> logged = new LinkedBlockingQueue<>();
+    private final OpenSearchTaskStore store;
+
+    OpenSearchTaskStoreTest(OpenSearchClient client) {
+        this.client = client;
+        SubstituteLogger logger = new SubstituteLogger("store", logged, false);
+        this.store = new OpenSearchTaskStore(client, prefix, new EventRecordingLogger(logger, logged));
+    }
+
+    @Test
+    void theIndexHasTheSpecMappingWithTheTaskObjectStoredButNotIndexed() throws IOException {
+        Map<String, Property> properties = client.indices().getMapping(m -> m.index(store.index()))
+            .result().values().iterator().next().mappings().properties();
+        assertFalse(properties.get("task").object().enabled());
+        assertTrue(properties.get("status").isKeyword());
+        assertTrue(properties.get("created_at").isDate());
+        assertTrue(properties.get("attempt").isInteger());
+    }
+
+    @Test
+    void aCreatedTaskReadsBackInRealTimeWithEveryField() {
+        TaskDocument full = new TaskDocument("t1", "sample", TaskStatus.FAILED, "logs", "default", "alice",
+            T0, T0.plusSeconds(1), T0.plusSeconds(2), "node-a", 2,
+            T0.minusSeconds(30), T0.plusSeconds(1), null, T0.minusSeconds(20),
+            Map.of("steps", 3, "nested", Map.of("list", List.of(1, "two"))), null,
+            new TaskError("boom", "it broke"), Map.of("step", 2),
+            List.of(new AttemptRecord(1, "node-a", T0, T0.plusSeconds(1), AttemptRecord.Outcome.RETRYING, new TaskError("x", "y")),
+                new AttemptRecord(2, "node-a", T0.plusSeconds(1), null, null, null)));
+        StoredTask created = store.create(new TaskRecord(full, T0.plusSeconds(60)));
+
+        StoredTask read = store.get("t1").orElseThrow();
+        assertEquals(full, read.document());
+        assertEquals(T0.plusSeconds(60), read.record().runAfter());
+        assertEquals(created.version(), read.version());
+    }
+
+    @Test
+    void creatingATaskThatExistsIsAConflict() {
+        store.create(TaskRecord.of(doc("dup", TaskStatus.IN_PROGRESS)));
+        assertThrows(StoreConflictException.class, () -> store.create(TaskRecord.of(doc("dup", TaskStatus.COMPLETED))));
+        assertEquals(TaskStatus.IN_PROGRESS, store.get("dup").orElseThrow().document().status());
+    }
+
+    @Test
+    void aReplaceBasedOnAStaleReadChangesNothing() {
+        StoredTask first = store.create(TaskRecord.of(doc("r", TaskStatus.IN_PROGRESS)));
+        StoredTask second = store.replace(TaskRecord.of(doc("r", TaskStatus.BEING_CANCELED)), first.version());
+        assertThrows(StoreConflictException.class,
+            () -> store.replace(TaskRecord.of(doc("r", TaskStatus.COMPLETED)), first.version()));
+        StoredTask now = store.get("r").orElseThrow();
+        assertEquals(TaskStatus.BEING_CANCELED, now.document().status());
+        assertEquals(second.version(), now.version());
+    }
+
+    @Test
+    void replacingADeletedTaskIsAConflictNotAResurrection() {
+        StoredTask created = store.create(TaskRecord.of(doc("gone", TaskStatus.IN_PROGRESS)));
+        assertTrue(store.delete("gone", created.version()));
+        assertThrows(StoreConflictException.class,
+            () -> store.replace(TaskRecord.of(doc("gone", TaskStatus.COMPLETED)), created.version()));
+        assertTrue(store.get("gone").isEmpty());
+    }
+
+    @Test
+    void deleteIsConditionalToo() {
+        StoredTask created = store.create(TaskRecord.of(doc("d", TaskStatus.COMPLETED)));
+        StoredTask changed = store.replace(TaskRecord.of(doc("d", TaskStatus.ACKNOWLEDGED)), created.version());
+        assertThrows(StoreConflictException.class, () -> store.delete("d", created.version()));
+        assertTrue(store.delete("d", changed.version()));
+        assertFalse(store.delete("d", changed.version()));
+    }
+
+    @Test
+    void searchFiltersPagesAndSortsNewestFirst() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            store.create(TaskRecord.of(doc("a" + i, TaskStatus.IN_PROGRESS, "type-a", "logs.ssh", "alice", T0.plusSeconds(i))));
+        }
+        store.create(TaskRecord.of(doc("b", TaskStatus.COMPLETED, "type-b", "metrics", "bob", T0)));
+        store.create(TaskRecord.of(doc("c", TaskStatus.COMPLETED, "type-b", null, "bob", T0)));
+        store.create(TaskRecord.of(new TaskDocument("other-space", "type-a", TaskStatus.IN_PROGRESS, "logs", "ops", "alice",
+            T0, T0, null, null, 0, null, null, null, null, Map.of(), null, null, null, List.of())));
+        client.indices().refresh(r -> r.index(store.index()));
+
+        TaskSearchResult page = store.search(TaskQuery.all().withType("type-a").withSpace("default"), 1, 2);
+        assertEquals(5, page.total());
+        assertEquals(List.of("a3", "a2"), page.tasks().stream().map(StoredTask::id).toList());
+        assertEquals(List.of("b", "c"), ids(store.search(TaskQuery.all().withOwner("bob"), 0, 10)));
+        assertEquals(List.of("b"), ids(store.search(TaskQuery.all().withStream("metrics"), 0, 10)));
+        assertEquals(List.of("b", "c"), ids(store.search(TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)), 0, 10)));
+        assertEquals(List.of("other-space"), ids(store.search(TaskQuery.all().withSpace("ops"), 0, 10)));
+        // Stream patterns: a prefix pattern, no task without a stream unless "*", nothing for no pattern.
+        assertEquals(Set.of("a0", "a1", "a2", "a3", "a4", "other-space"),
+            Set.copyOf(ids(store.search(TaskQuery.all().withStreamPatterns(List.of("logs*")), 0, 10))));
+        assertEquals(8, store.search(TaskQuery.all().withStreamPatterns(List.of("*")), 0, 10).total());
+        assertEquals(0, store.search(TaskQuery.all().withStreamPatterns(List.of()), 0, 10).total());
+        assertEquals(List.of("b"), ids(store.search(TaskQuery.all().withStreamPatterns(List.of("met?ics", "metr*")), 0, 10)));
+    }
+
+    @Test
+    void theIndexDeletedUnderTheStoreIsRecreatedByTheNextWriteWhichSaysSo() throws IOException {
+        store.create(TaskRecord.of(doc("before", TaskStatus.IN_PROGRESS)));
+        client.indices().delete(d -> d.index(store.index() + "-v1"));
+        logged.clear();
+
+        assertTrue(store.get("before").isEmpty());
+        store.create(TaskRecord.of(doc("after", TaskStatus.IN_PROGRESS)));
+
+        assertEquals(TaskStatus.IN_PROGRESS, store.get("after").orElseThrow().document().status());
+        assertTrue(logged.stream().anyMatch(e -> e.getLevel() == Level.WARN && e.getMessage().contains("was missing")),
+            "no warning logged: " + logged.stream().map(SubstituteLoggingEvent::getMessage).toList());
+        assertFalse(client.indices().getMapping(m -> m.index(store.index()))
+            .result().values().iterator().next().mappings().properties().get("task").object().enabled());
+    }
+
+    @Test
+    void anUnreachableClusterIsReportedAsUnavailableNotAsAClientError() throws IOException {
+        try (ApacheHttpClient5Transport transport = ApacheHttpClient5TransportBuilder.builder(new HttpHost("http", "127.0.0.1", 1)).build()) {
+            OpenSearchTaskStore down = new OpenSearchTaskStore(new OpenSearchClient(transport), prefix,
+                new EventRecordingLogger(new SubstituteLogger("down", logged, false), logged));
+            assertThrows(StoreUnavailableException.class, () -> down.get("x"));
+            assertThrows(StoreUnavailableException.class, () -> down.create(TaskRecord.of(doc("x", TaskStatus.IN_PROGRESS))));
+            assertEquals("unavailable", down.health().status());
+        }
+    }
+
+    @Test
+    void wildcardMetaCharactersOtherThanStarAreEscaped() {
+        assertEquals("logs\\?x*", OpenSearchTaskStore.wildcard("logs?x*"));
+        assertEquals("a\\\\b", OpenSearchTaskStore.wildcard("a\\b"));
+    }
+
+    private static List<String> ids(TaskSearchResult result) {
+        return result.tasks().stream().map(StoredTask::id).toList();
+    }
+
+    private static TaskDocument doc(String id, TaskStatus status) {
+        return doc(id, status, "sample", "logs", "alice", T0);
+    }
+
+    private static TaskDocument doc(String id, TaskStatus status, String type, String stream, String owner, Instant created) {
+        return new TaskDocument(id, type, status, stream, "default", owner, created, created, null, null, 0,
+            null, null, null, null, Map.of(), null, null, null, List.of());
+    }
+
+    static Instant millis(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+}
