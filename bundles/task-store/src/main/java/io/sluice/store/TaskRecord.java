@@ -12,9 +12,10 @@ import java.util.Objects;
  */
 public record TaskRecord(TaskDocument document, Instant runAfter) {
 
-    /** The document is required. */
+    /** The document is required, with its space. */
     public TaskRecord {
         Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(document.space(), "document.space");
     }
 
     /** A record with no backoff. */

@@ -11,6 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * nothing, so the caller reads again and decides again. Failures to reach OpenSearch are
  * {@link io.sluice.task.StoreUnavailableException}; no client exception leaks out.
  *
+ * <p>Tasks are addressed by space and id: the same id in two spaces is two tasks (the document {@code _id} is
+ * {@code <space>:<id>}).
+ *
  * <p>The index is created (with its mapping) when the store starts, and again if it disappears: the next write
  * recreates it and logs that it did.
  */
@@ -21,7 +24,7 @@ public interface TaskStore {
     String index();
 
     /** The task, read in real time (no refresh needed), or empty if there is none. */
-    Optional<StoredTask> get(String id);
+    Optional<StoredTask> get(String space, String id);
 
     /**
      * Stores a new task.
@@ -43,7 +46,7 @@ public interface TaskStore {
      * @return false if there was no such task
      * @throws StoreConflictException if the task changed since it was read
      */
-    boolean delete(String id, DocVersion expected);
+    boolean delete(String space, String id, DocVersion expected);
 
     /** The tasks matching the query, newest {@code created_at} first. Sees writes within about a second. */
     TaskSearchResult search(TaskQuery query, int from, int size);

@@ -32,10 +32,10 @@ public final class TaskTypes {
     private static final Pattern TYPE_ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,99}");
 
     /** One registered definition, with the bundle that provides it. */
-    record Registered(TaskDefinition<?, ?> definition, long serviceId, Bundle bundle) {
+    record Registered(TaskDefinition<?, ?> definition, long serviceId, String bundle, long bundleId) {
         TaskTypeInfo info() {
-            return new TaskTypeInfo(definition.type(), definition.description(), bundle.getSymbolicName(),
-                bundle.getBundleId(), definition.paramsType().getName(), definition.timeout(), definition.maxAttempts());
+            return new TaskTypeInfo(definition.type(), definition.description(), bundle, bundleId,
+                definition.paramsType().getName(), definition.timeout(), definition.maxAttempts());
         }
     }
 
@@ -43,26 +43,36 @@ public final class TaskTypes {
     private final Map<String, List<Registered>> byType = new TreeMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = TaskDefinition.class)
-    synchronized void bind(TaskDefinition<?, ?> definition, ServiceReference<?> reference) {
-        String type = definition.type();
+    void bind(TaskDefinition<?, ?> definition, ServiceReference<?> reference) {
         Bundle bundle = reference.getBundle();
+        register(definition, (Long) reference.getProperty(Constants.SERVICE_ID), bundle.getSymbolicName(), bundle.getBundleId());
+    }
+
+    void unbind(TaskDefinition<?, ?> definition) {
+        unregister(definition);
+    }
+
+    /** Adds a definition; the whiteboard calls this, and so do tests outside OSGi. */
+    public synchronized void register(TaskDefinition<?, ?> definition, long serviceId, String bundle, long bundleId) {
+        String type = definition.type();
         if (type == null || !TYPE_ID.matcher(type).matches()) {
             LOG.error("Ignoring task type '{}' from bundle {}: a type is 1 to 100 of a-z 0-9 _ . - starting with a letter or digit",
-                type, bundle.getSymbolicName());
+                type, bundle);
             return;
         }
         List<Registered> candidates = byType.computeIfAbsent(type, t -> new ArrayList<>());
-        candidates.add(new Registered(definition, (Long) reference.getProperty(Constants.SERVICE_ID), bundle));
+        candidates.add(new Registered(definition, serviceId, bundle, bundleId));
         candidates.sort(Comparator.comparingLong(Registered::serviceId));
         if (candidates.get(0).definition() == definition) {
-            LOG.info("Task type '{}' is available, from bundle {}", type, bundle.getSymbolicName());
+            LOG.info("Task type '{}' is available, from bundle {}", type, bundle);
         } else {
-            LOG.warn("Task type '{}' from bundle {} is ignored: bundle {} already provides it",
-                type, bundle.getSymbolicName(), candidates.get(0).bundle().getSymbolicName());
+            LOG.warn("Task type '{}' from bundle {} is ignored: bundle {} already provides it", type, bundle,
+                candidates.get(0).bundle());
         }
     }
 
-    synchronized void unbind(TaskDefinition<?, ?> definition) {
+    /** Removes a definition. */
+    public synchronized void unregister(TaskDefinition<?, ?> definition) {
         List<Registered> candidates = byType.get(definition.type());
         if (candidates == null) {
             return;
@@ -73,7 +83,7 @@ public final class TaskTypes {
             byType.remove(definition.type());
             LOG.info("Task type '{}' is gone", definition.type());
         } else if (wasActive) {
-            LOG.info("Task type '{}' is now provided by bundle {}", definition.type(), candidates.get(0).bundle().getSymbolicName());
+            LOG.info("Task type '{}' is now provided by bundle {}", definition.type(), candidates.get(0).bundle());
         }
     }
 

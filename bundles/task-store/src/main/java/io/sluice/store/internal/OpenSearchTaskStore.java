@@ -91,9 +91,9 @@ public final class OpenSearchTaskStore implements TaskStore {
     }
 
     @Override
-    public Optional<StoredTask> get(String id) {
+    public Optional<StoredTask> get(String space, String id) {
         try {
-            GetResponse<ObjectNode> response = client.get(g -> g.index(alias).id(id).realtime(true), ObjectNode.class);
+            GetResponse<ObjectNode> response = client.get(g -> g.index(alias).id(key(space, id)).realtime(true), ObjectNode.class);
             if (!response.found()) {
                 return Optional.empty();
             }
@@ -111,7 +111,7 @@ public final class OpenSearchTaskStore implements TaskStore {
     public StoredTask create(TaskRecord record) {
         ObjectNode source = json.toSource(record);
         WriteResponseBase response = writeRecreatingIndex("create task " + record.id(), () ->
-            client.index(i -> i.index(alias).id(record.id()).document(source).opType(OpType.Create).requireAlias(true)));
+            client.index(i -> i.index(alias).id(key(record)).document(source).opType(OpType.Create).requireAlias(true)));
         return new StoredTask(record, new DocVersion(response.seqNo(), response.primaryTerm()));
     }
 
@@ -119,22 +119,22 @@ public final class OpenSearchTaskStore implements TaskStore {
     public StoredTask replace(TaskRecord record, DocVersion expected) {
         ObjectNode source = json.toSource(record);
         WriteResponseBase response = writeRecreatingIndex("update task " + record.id(), () ->
-            client.index(i -> i.index(alias).id(record.id()).document(source).requireAlias(true)
+            client.index(i -> i.index(alias).id(key(record)).document(source).requireAlias(true)
                 .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm())));
         return new StoredTask(record, new DocVersion(response.seqNo(), response.primaryTerm()));
     }
 
     @Override
-    public boolean delete(String id, DocVersion expected) {
+    public boolean delete(String space, String id, DocVersion expected) {
         try {
-            return client.delete(d -> d.index(alias).id(id)
+            return client.delete(d -> d.index(alias).id(key(space, id))
                 .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm())).result().jsonValue().equals("deleted");
         } catch (IOException | OpenSearchException e) {
             if (isIndexMissing(e) || status(e) == 404) {
                 return false;
             }
             // A conditional delete of a document that is already gone answers 409, not 404.
-            if (status(e) == 409 && get(id).isEmpty()) {
+            if (status(e) == 409 && get(space, id).isEmpty()) {
                 return false;
             }
             throw translate("delete task " + id, e);
@@ -170,6 +170,15 @@ public final class OpenSearchTaskStore implements TaskStore {
             }
             throw translate("search tasks", e);
         }
+    }
+
+    /** The document {@code _id}: ids are unique within a space. */
+    private static String key(String space, String id) {
+        return space + ":" + id;
+    }
+
+    private static String key(TaskRecord record) {
+        return key(record.document().space(), record.id());
     }
 
     private static Query toQuery(TaskQuery q) {

@@ -74,7 +74,7 @@ class OpenSearchTaskStoreTest {
                 new AttemptRecord(2, "node-a", T0.plusSeconds(1), null, null, null)));
         StoredTask created = store.create(new TaskRecord(full, T0.plusSeconds(60)));
 
-        StoredTask read = store.get("t1").orElseThrow();
+        StoredTask read = store.get("default", "t1").orElseThrow();
         assertEquals(full, read.document());
         assertEquals(T0.plusSeconds(60), read.record().runAfter());
         assertEquals(created.version(), read.version());
@@ -84,7 +84,7 @@ class OpenSearchTaskStoreTest {
     void creatingATaskThatExistsIsAConflict() {
         store.create(TaskRecord.of(doc("dup", TaskStatus.IN_PROGRESS)));
         assertThrows(StoreConflictException.class, () -> store.create(TaskRecord.of(doc("dup", TaskStatus.COMPLETED))));
-        assertEquals(TaskStatus.IN_PROGRESS, store.get("dup").orElseThrow().document().status());
+        assertEquals(TaskStatus.IN_PROGRESS, store.get("default", "dup").orElseThrow().document().status());
     }
 
     @Test
@@ -93,7 +93,7 @@ class OpenSearchTaskStoreTest {
         StoredTask second = store.replace(TaskRecord.of(doc("r", TaskStatus.BEING_CANCELED)), first.version());
         assertThrows(StoreConflictException.class,
             () -> store.replace(TaskRecord.of(doc("r", TaskStatus.COMPLETED)), first.version()));
-        StoredTask now = store.get("r").orElseThrow();
+        StoredTask now = store.get("default", "r").orElseThrow();
         assertEquals(TaskStatus.BEING_CANCELED, now.document().status());
         assertEquals(second.version(), now.version());
     }
@@ -101,19 +101,19 @@ class OpenSearchTaskStoreTest {
     @Test
     void replacingADeletedTaskIsAConflictNotAResurrection() {
         StoredTask created = store.create(TaskRecord.of(doc("gone", TaskStatus.IN_PROGRESS)));
-        assertTrue(store.delete("gone", created.version()));
+        assertTrue(store.delete("default", "gone", created.version()));
         assertThrows(StoreConflictException.class,
             () -> store.replace(TaskRecord.of(doc("gone", TaskStatus.COMPLETED)), created.version()));
-        assertTrue(store.get("gone").isEmpty());
+        assertTrue(store.get("default", "gone").isEmpty());
     }
 
     @Test
     void deleteIsConditionalToo() {
         StoredTask created = store.create(TaskRecord.of(doc("d", TaskStatus.COMPLETED)));
         StoredTask changed = store.replace(TaskRecord.of(doc("d", TaskStatus.ACKNOWLEDGED)), created.version());
-        assertThrows(StoreConflictException.class, () -> store.delete("d", created.version()));
-        assertTrue(store.delete("d", changed.version()));
-        assertFalse(store.delete("d", changed.version()));
+        assertThrows(StoreConflictException.class, () -> store.delete("default", "d", created.version()));
+        assertTrue(store.delete("default", "d", changed.version()));
+        assertFalse(store.delete("default", "d", changed.version()));
     }
 
     @Test
@@ -148,10 +148,10 @@ class OpenSearchTaskStoreTest {
         client.indices().delete(d -> d.index(store.index() + "-v1"));
         logged.clear();
 
-        assertTrue(store.get("before").isEmpty());
+        assertTrue(store.get("default", "before").isEmpty());
         store.create(TaskRecord.of(doc("after", TaskStatus.IN_PROGRESS)));
 
-        assertEquals(TaskStatus.IN_PROGRESS, store.get("after").orElseThrow().document().status());
+        assertEquals(TaskStatus.IN_PROGRESS, store.get("default", "after").orElseThrow().document().status());
         assertTrue(logged.stream().anyMatch(e -> e.getLevel() == Level.WARN && e.getMessage().contains("was missing")),
             "no warning logged: " + logged.stream().map(SubstituteLoggingEvent::getMessage).toList());
         assertFalse(client.indices().getMapping(m -> m.index(store.index()))
@@ -163,10 +163,20 @@ class OpenSearchTaskStoreTest {
         try (ApacheHttpClient5Transport transport = ApacheHttpClient5TransportBuilder.builder(new HttpHost("http", "127.0.0.1", 1)).build()) {
             OpenSearchTaskStore down = new OpenSearchTaskStore(new OpenSearchClient(transport), prefix,
                 new EventRecordingLogger(new SubstituteLogger("down", logged, false), logged));
-            assertThrows(StoreUnavailableException.class, () -> down.get("x"));
+            assertThrows(StoreUnavailableException.class, () -> down.get("default", "x"));
             assertThrows(StoreUnavailableException.class, () -> down.create(TaskRecord.of(doc("x", TaskStatus.IN_PROGRESS))));
             assertEquals("unavailable", down.health().status());
         }
+    }
+
+    @Test
+    void theSameIdInTwoSpacesIsTwoTasks() {
+        store.create(TaskRecord.of(doc("same", TaskStatus.IN_PROGRESS)));
+        store.create(TaskRecord.of(new TaskDocument("same", "sample", TaskStatus.COMPLETED, "logs", "ops", "bob",
+            T0, T0, null, null, 0, null, null, null, null, Map.of(), null, null, null, List.of())));
+        assertEquals(TaskStatus.IN_PROGRESS, store.get("default", "same").orElseThrow().document().status());
+        assertEquals(TaskStatus.COMPLETED, store.get("ops", "same").orElseThrow().document().status());
+        assertTrue(store.get("elsewhere", "same").isEmpty());
     }
 
     @Test

@@ -1,0 +1,217 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.auth.AccessPolicy;
+import io.sluice.auth.Caller;
+import io.sluice.auth.Privilege;
+import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
+import io.sluice.scheduler.internal.TaskTransitions.Acknowledge;
+import io.sluice.scheduler.internal.TaskTransitions.Cancel;
+import io.sluice.scheduler.internal.TaskTransitions.Schedule;
+import io.sluice.store.StoreConflictException;
+import io.sluice.store.StoredTask;
+import io.sluice.store.TaskQuery;
+import io.sluice.store.TaskRecord;
+import io.sluice.store.TaskSearchResult;
+import io.sluice.store.TaskStore;
+import io.sluice.task.ForbiddenException;
+import io.sluice.task.InvalidParamsException;
+import io.sluice.task.PageRequest;
+import io.sluice.task.ReportedStatus;
+import io.sluice.task.ScheduleRequest;
+import io.sluice.task.TaskClient;
+import io.sluice.task.TaskConflictException;
+import io.sluice.task.TaskDefinition;
+import io.sluice.task.TaskDocument;
+import io.sluice.task.TaskFilter;
+import io.sluice.task.TaskNotCompletedException;
+import io.sluice.task.TaskPage;
+import io.sluice.task.TaskStatus;
+import io.sluice.task.TaskStatusView;
+import io.sluice.task.TaskTypeInfo;
+import io.sluice.task.UnknownTaskTypeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * This node's {@link TaskClient}: checks who may do what, binds params, and hands every change to
+ * {@link TaskLifecycle}, which applies the status machine with conditional writes.
+ *
+ * <p>A task the caller may not read (another space, or a stream without the {@code read} grant) is answered exactly
+ * like an absent one, so callers cannot learn what exists beyond their privileges.
+ */
+@Component(service = TaskClient.class, configurationPid = "io.sluice.scheduler")
+public final class NodeTaskClient implements TaskClient {
+
+    /** Task ids: what an OpenSearch document id and a URL path segment both take without escaping. */
+    static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    /** Stream names: OpenSearch index names, lower case, no path characters. */
+    static final Pattern STREAM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,254}");
+
+    private final TaskStore store;
+    private final TaskTypes types;
+    private final AccessPolicy access;
+    private final Staleness staleness;
+    private final TaskLifecycle lifecycle;
+    private final PluginJson json = new PluginJson();
+
+    /** Binds the store, the type whiteboard and the access policy. */
+    @Activate
+    public NodeTaskClient(@Reference TaskStore store, @Reference TaskTypes types, @Reference AccessPolicy access,
+                          SchedulerConfig config) {
+        this(store, types, access, Duration.ofSeconds(config.staleAfterSeconds()), Clock.systemUTC(), BeforeWrite.NONE);
+    }
+
+    /** For tests: a controllable clock, and a hook before each conditional write. */
+    NodeTaskClient(TaskStore store, TaskTypes types, AccessPolicy access, Duration staleAfter, Clock clock,
+                   BeforeWrite beforeWrite) {
+        this.store = store;
+        this.types = types;
+        this.access = access;
+        this.staleness = new Staleness(staleAfter);
+        this.lifecycle = new TaskLifecycle(store, new TaskTransitions(staleness), clock, beforeWrite);
+    }
+
+    /** The lifecycle this client writes through; the scheduler's runs use the same one. */
+    TaskLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    @Override
+    public TaskDocument get(String id, Caller caller) {
+        return visible(id, caller).map(StoredTask::document).orElse(TaskDocument.notStarted(id));
+    }
+
+    @Override
+    public TaskStatusView status(String id, Caller caller) {
+        Instant now = lifecycle.now();
+        return visible(id, caller)
+            .map(t -> view(t.record(), now))
+            .orElseGet(() -> view(TaskRecord.of(TaskDocument.notStarted(id)), now));
+    }
+
+    @Override
+    public TaskDocument schedule(ScheduleRequest request, Caller caller) {
+        String id = checkId(request.taskId());
+        String stream = request.stream() == null ? null : checkStream(request.stream());
+        requireManage(stream, caller);
+        TaskDefinition<?, ?> definition = types.definition(request.type()).orElseThrow(() -> new UnknownTaskTypeException(
+            "no installed bundle provides task type '" + request.type() + "'; installed types: "
+                + types.infos().stream().map(TaskTypeInfo::type).collect(Collectors.joining(", ", "[", "]"))));
+        Map<String, Object> params = json.toObject(json.bind(definition, request.params()), "params");
+        // An explicit id may name a task of another stream: the caller must be allowed to replace that one too.
+        store.get(caller.space(), id).map(StoredTask::document)
+            .filter(existing -> !java.util.Objects.equals(existing.stream(), stream))
+            .ifPresent(existing -> requireManage(existing.stream(), caller));
+        return lifecycle.apply(caller.space(), id,
+            new Schedule(definition.type(), stream, caller.space(), caller.user(), params)).document();
+    }
+
+    @Override
+    public TaskDocument cancel(String id, Caller caller) {
+        Optional<StoredTask> task = visible(id, caller);
+        if (task.isEmpty()) {
+            return TaskDocument.notStarted(id);
+        }
+        requireManage(task.get().document().stream(), caller);
+        return lifecycle.apply(caller.space(), id, new Cancel()).document();
+    }
+
+    @Override
+    public TaskDocument acknowledge(String id, Caller caller) {
+        Optional<StoredTask> task = visible(id, caller);
+        if (task.isEmpty()) {
+            throw new TaskNotCompletedException("task " + id + " is not_started: only a completed task can be acknowledged");
+        }
+        requireManage(task.get().document().stream(), caller);
+        return lifecycle.apply(caller.space(), id, new Acknowledge()).document();
+    }
+
+    @Override
+    public TaskPage list(TaskFilter filter, PageRequest page, Caller caller) {
+        TaskQuery query = new TaskQuery(filter.type(), filter.status() == null ? null : Set.of(filter.status()),
+            filter.stream(), caller.space(), filter.owner(), access.streamPatterns(caller, Privilege.READ));
+        TaskSearchResult result = store.search(query, page.from(), page.size());
+        Instant now = lifecycle.now();
+        return new TaskPage(result.tasks().stream().map(t -> view(t.record(), now)).toList(), result.total(),
+            page.from(), page.size());
+    }
+
+    @Override
+    public boolean delete(String id, Caller caller) {
+        for (int round = 1; round <= TaskLifecycle.MAX_ROUNDS; round++) {
+            Optional<StoredTask> task = visible(id, caller);
+            if (task.isEmpty()) {
+                return false;
+            }
+            TaskDocument doc = task.get().document();
+            requireManage(doc.stream(), caller);
+            boolean live = (doc.status() == TaskStatus.IN_PROGRESS || doc.status() == TaskStatus.BEING_CANCELED)
+                && !staleness.isStale(task.get().record(), lifecycle.now());
+            if (live) {
+                throw new TaskConflictException("task " + id + " is " + doc.status().wireName() + ": cancel it first");
+            }
+            try {
+                return store.delete(caller.space(), id, task.get().version());
+            } catch (StoreConflictException e) {
+                // Changed since read: look again.
+            }
+        }
+        throw new TaskConflictException("task " + id + " kept changing; try again");
+    }
+
+    /** The task, if it exists and the caller may read it. */
+    private Optional<StoredTask> visible(String id, Caller caller) {
+        return store.get(caller.space(), checkId(id))
+            .filter(t -> mayRead(t.document(), caller));
+    }
+
+    private boolean mayRead(TaskDocument task, Caller caller) {
+        return task.stream() == null ? access.isAdmin(caller) : access.allows(caller, Privilege.READ, task.stream());
+    }
+
+    private void requireManage(String stream, Caller caller) {
+        boolean allowed = stream == null ? access.isAdmin(caller) : access.allows(caller, Privilege.MANAGE, stream);
+        if (!allowed) {
+            throw new ForbiddenException(stream == null
+                ? "user " + caller.user() + " may not manage tasks that have no stream (admin only)"
+                : "user " + caller.user() + " may not manage tasks of stream '" + stream + "'");
+        }
+    }
+
+    /** The read view: {@code stale} computed; payload, error and progress only where their status has them. */
+    private TaskStatusView view(TaskRecord record, Instant now) {
+        TaskDocument d = record.document();
+        Optional<String> stale = staleness.reason(record, now);
+        boolean done = d.status() == TaskStatus.COMPLETED || d.status() == TaskStatus.ACKNOWLEDGED;
+        boolean running = d.status() == TaskStatus.IN_PROGRESS || d.status() == TaskStatus.BEING_CANCELED;
+        return new TaskStatusView(d.id(), d.type(), stale.isPresent() ? ReportedStatus.STALE : ReportedStatus.of(d.status()),
+            d.status(), stale.orElse(null), d.stream(), d.space(), d.owner(), d.node(), d.createdAt(), d.updatedAt(),
+            d.heartbeatAt(), d.attempt(), done ? d.payload() : null, d.status() == TaskStatus.FAILED ? d.error() : null,
+            running ? d.progress() : null);
+    }
+
+    private static String checkId(String id) {
+        if (id == null || !TASK_ID.matcher(id).matches()) {
+            throw new InvalidParamsException("id", "a task id is 1 to 255 of A-Z a-z 0-9 . _ - starting with a letter or "
+                + "digit, got '" + id + "'");
+        }
+        return id;
+    }
+
+    private static String checkStream(String stream) {
+        if (!STREAM.matcher(stream).matches() || stream.contains("..")) {
+            throw new InvalidParamsException("stream", "a stream name is 1 to 255 of a-z 0-9 . _ - starting with a letter "
+                + "or digit, got '" + stream + "'");
+        }
+        return stream;
+    }
+}

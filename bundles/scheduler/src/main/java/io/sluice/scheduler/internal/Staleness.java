@@ -1,0 +1,65 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.store.TaskRecord;
+import io.sluice.task.TaskDocument;
+import io.sluice.task.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * When nobody is working on a task although its status says someone should be.
+ *
+ * <p>A claimed task is stale when its node has sent no heartbeat for more than {@code staleAfter}: a long run that
+ * keeps beating never is (Kibana measures from schedule time instead, so its long tasks turn stale). An unclaimed task
+ * is stale when no node has claimed it for more than {@code staleAfter} since it was queued (scheduled, released, or
+ * due again after a retry backoff), for example because no installed bundle provides its type.
+ */
+final class Staleness {
+
+    private final Duration staleAfter;
+
+    Staleness(Duration staleAfter) {
+        this.staleAfter = staleAfter;
+    }
+
+    Duration staleAfter() {
+        return staleAfter;
+    }
+
+    boolean isStale(TaskRecord record, Instant now) {
+        return reason(record, now).isPresent();
+    }
+
+    /** Why the task is stale, for the status view; empty if it is not. */
+    Optional<String> reason(TaskRecord record, Instant now) {
+        TaskDocument task = record.document();
+        if (task.status() != TaskStatus.IN_PROGRESS && task.status() != TaskStatus.BEING_CANCELED) {
+            return Optional.empty();
+        }
+        if (task.node() != null) {
+            Instant lastBeat = task.heartbeatAt() != null ? task.heartbeatAt() : task.updatedAt();
+            Duration silent = Duration.between(lastBeat, now);
+            return silent.compareTo(staleAfter) > 0
+                ? Optional.of("node " + task.node() + " has sent no heartbeat for " + seconds(silent)
+                    + " (stale after " + seconds(staleAfter) + ")")
+                : Optional.empty();
+        }
+        Instant queued = task.updatedAt();
+        if (record.runAfter() != null && record.runAfter().isAfter(queued)) {
+            queued = record.runAfter();
+        }
+        Duration waiting = Duration.between(queued, now);
+        if (waiting.compareTo(staleAfter) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(task.status() == TaskStatus.BEING_CANCELED
+            ? "no node has finished its cancellation for " + seconds(waiting) + " (stale after " + seconds(staleAfter) + ")"
+            : "no node has claimed it for " + seconds(waiting) + " (stale after " + seconds(staleAfter)
+                + "): is a bundle providing task type '" + task.type() + "' installed and running?");
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}

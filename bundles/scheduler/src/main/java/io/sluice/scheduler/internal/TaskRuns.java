@@ -1,0 +1,75 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.scheduler.internal.TaskLifecycle.Result;
+import io.sluice.scheduler.internal.TaskTransitions.Claim;
+import io.sluice.scheduler.internal.TaskTransitions.Complete;
+import io.sluice.scheduler.internal.TaskTransitions.Fail;
+import io.sluice.scheduler.internal.TaskTransitions.Heartbeat;
+import io.sluice.scheduler.internal.TaskTransitions.Reap;
+import io.sluice.scheduler.internal.TaskTransitions.Release;
+import io.sluice.scheduler.internal.TaskTransitions.RunId;
+import io.sluice.task.AttemptRecord.Outcome;
+import io.sluice.task.TaskError;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run side of the status machine: what the node running a task writes. Every call names the run ({@link RunId})
+ * and succeeds only while that run still holds the task; otherwise the result is {@link TaskLifecycle.Kind#LOST} and
+ * nothing is written.
+ */
+final class TaskRuns {
+
+    private final TaskLifecycle lifecycle;
+    private final PluginJson json;
+    private final long maxPayloadBytes;
+
+    TaskRuns(TaskLifecycle lifecycle, PluginJson json, long maxPayloadBytes) {
+        this.lifecycle = lifecycle;
+        this.json = json;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    Result claim(String space, String id, String node) {
+        return lifecycle.apply(space, id, new Claim(node));
+    }
+
+    Result heartbeat(String space, String id, RunId run, Object progress) {
+        Map<String, Object> asJson = progress == null ? null : json.toObject(progress, "progress");
+        return lifecycle.apply(space, id, new Heartbeat(run, asJson));
+    }
+
+    /**
+     * Stores the run's payload. A payload that is not a JSON object, or larger than the limit, fails the task with a
+     * clear error instead of a store error.
+     */
+    Result complete(String space, String id, RunId run, Object payload) {
+        Map<String, Object> asJson;
+        try {
+            asJson = json.toObject(payload, "the task's result");
+        } catch (IllegalArgumentException e) {
+            return fail(space, id, run, new TaskError("invalid_payload", e.getMessage()), Outcome.FAILED, false, 1, null);
+        }
+        long size = json.size(asJson);
+        if (size > maxPayloadBytes) {
+            return fail(space, id, run, new TaskError("payload_too_large", String.format(Locale.ROOT,
+                "the task's result is %,d bytes as JSON; the limit is %,d (maxPayloadBytes)", size, maxPayloadBytes)),
+                Outcome.FAILED, false, 1, null);
+        }
+        return lifecycle.apply(space, id, new Complete(run, asJson));
+    }
+
+    Result fail(String space, String id, RunId run, TaskError error, Outcome outcome, boolean retryable, int maxAttempts,
+                Instant retryAt) {
+        return lifecycle.apply(space, id, new Fail(run, error, outcome, retryable, maxAttempts, retryAt));
+    }
+
+    Result release(String space, String id, RunId run) {
+        return lifecycle.apply(space, id, new Release(run));
+    }
+
+    Result reap(String space, String id, int maxAttempts) {
+        return lifecycle.apply(space, id, new Reap(maxAttempts));
+    }
+}

@@ -1,0 +1,79 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.auth.AccessPolicy;
+import io.sluice.auth.Caller;
+import io.sluice.auth.internal.AccessConfig;
+import io.sluice.auth.internal.ConfiguredAccessPolicy;
+import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
+import io.sluice.store.TaskStore;
+import io.sluice.store.internal.OpenSearchTaskStore;
+import io.sluice.store.internal.StoreConfig;
+import java.lang.annotation.Annotation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.opensearch.client.opensearch.OpenSearchClient;
+
+/**
+ * The task service as the tests see it: a real store on the embedded node (a fresh index per fixture), the real
+ * access policy and status machine, a controllable clock.
+ */
+final class Tasks {
+
+    static final Duration STALE_AFTER = Duration.ofSeconds(30);
+    static final Caller ADMIN = new Caller("root", Set.of("admin"), "default", Caller.Authentication.PASSWORD);
+    static final Caller OPS = new Caller("olga", Set.of("ops"), "default", Caller.Authentication.PASSWORD);
+    static final Caller VIEWER = new Caller("vic", Set.of("viewer"), "default", Caller.Authentication.PASSWORD);
+    static final Caller OTHER_SPACE = new Caller("olga", Set.of("ops"), "elsewhere", Caller.Authentication.PASSWORD);
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    final TaskStore store;
+    final TaskTypes types = new TaskTypes();
+    final AccessPolicy access;
+    final NodeTaskClient client;
+    final TaskRuns runs;
+
+    Tasks(OpenSearchClient opensearch) {
+        this(opensearch, BeforeWrite.NONE, 10L * 1024 * 1024);
+    }
+
+    Tasks(OpenSearchClient opensearch, BeforeWrite beforeWrite, long maxPayloadBytes) {
+        String prefix = ".test-" + UUID.randomUUID().toString().substring(0, 8);
+        store = new OpenSearchTaskStore(opensearch, new StoreConfig() {
+            @Override
+            public String indexPrefix() {
+                return prefix;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return StoreConfig.class;
+            }
+        });
+        access = new ConfiguredAccessPolicy(new AccessConfig() {
+            @Override
+            public String[] grants() {
+                return new String[] {"ops:manage:logs*", "viewer:read:logs*"};
+            }
+
+            @Override
+            public String[] adminRoles() {
+                return new String[] {"admin"};
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return AccessConfig.class;
+            }
+        });
+        types.register(new SampleParams.Definition("sample"), 1, "test.bundle", 1);
+        client = new NodeTaskClient(store, types, access, STALE_AFTER, clock, beforeWrite);
+        runs = new TaskRuns(client.lifecycle(), new PluginJson(), maxPayloadBytes);
+    }
+
+    /** Moves the clock past {@code staleAfter}. */
+    void goStale() {
+        clock.advance(STALE_AFTER.plusMillis(1));
+    }
+}
