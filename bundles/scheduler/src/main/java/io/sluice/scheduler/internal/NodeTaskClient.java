@@ -95,13 +95,13 @@ public final class NodeTaskClient implements TaskClient {
         Instant now = lifecycle.now();
         return visible(id, caller)
             .map(t -> view(t.record(), now))
-            .orElseGet(() -> view(TaskRecord.of(TaskDocument.notStarted(id)), now));
+            .orElseGet(() -> view(TaskDocument.notStarted(id), Optional.empty()));
     }
 
     @Override
     public TaskDocument schedule(ScheduleRequest request, Caller caller) {
-        String id = checkId(request.taskId());
         String stream = request.stream() == null ? null : checkStream(request.stream());
+        String id = checkId(request.taskId());
         requireManage(stream, caller);
         TaskDefinition<?, ?> definition = types.definition(request.type()).orElseThrow(() -> new UnknownTaskTypeException(
             "no installed bundle provides task type '" + request.type() + "'; installed types: "
@@ -189,8 +189,10 @@ public final class NodeTaskClient implements TaskClient {
 
     /** The read view: {@code stale} computed; payload, error and progress only where their status has them. */
     private TaskStatusView view(TaskRecord record, Instant now) {
-        TaskDocument d = record.document();
-        Optional<String> stale = staleness.reason(record, now);
+        return view(record.document(), staleness.reason(record, now));
+    }
+
+    private static TaskStatusView view(TaskDocument d, Optional<String> stale) {
         boolean done = d.status() == TaskStatus.COMPLETED || d.status() == TaskStatus.ACKNOWLEDGED;
         boolean running = d.status() == TaskStatus.IN_PROGRESS || d.status() == TaskStatus.BEING_CANCELED;
         return new TaskStatusView(d.id(), d.type(), stale.isPresent() ? ReportedStatus.STALE : ReportedStatus.of(d.status()),
