@@ -80,6 +80,19 @@ public class NodeScriptIT {
         Result unknown = sluice(120, "console", "no:such-command");
         assertNotEquals(unknown.output, 0, unknown.exit);
 
+        // The task lifecycle at the console, with the sample plugin installed at run time.
+        assertConsole(0, "Bundle ID", "bundle:install -s mvn:io.sluice/sluice-sample-tasks/" + System.getProperty("project.version"));
+        assertConsole(0, "sample_sleep", "task:types");
+        assertConsole(0, "Scheduled sample_sleep_logs: in_progress",
+            "task:schedule --stream logs --params '{\"steps\": 1000, \"stepMillis\": 1000}' sample_sleep");
+        assertConsole(0, "in_progress", "task:show sample_sleep_logs");
+        assertConsole(0, "already in_progress", "task:schedule --stream logs sample_sleep");
+        assertConsole(0, "sample_sleep_logs", "task:list --stream logs");
+        assertConsole(0, "sample_sleep_logs: being_canceled", "task:cancel sample_sleep_logs");
+        assertConsole(1, "is being canceled", "task:schedule --stream logs sample_sleep");
+        assertConsole(1, "only a completed task can be acknowledged", "task:ack sample_sleep_logs");
+        assertConsole(1, "field 'steps': expected an integer", "task:schedule --stream logs.b --params '{\"steps\": \"x\"}' sample_sleep");
+
         Result stop = sluice(120, "stop");
         assertEquals(stop.output, 0, stop.exit);
         Result stopped = sluice(60, "status");
@@ -89,6 +102,17 @@ public class NodeScriptIT {
             .filter(c -> c.contains(home.toString()))
             .toList();
         assertEquals("processes left behind", List.of(), left);
+    }
+
+    private static void assertConsole(int exit, String expected, String command) throws Exception {
+        Result result = sluice(120, "console", command);
+        assertTrue(command + " printed:\n" + result.output, result.output.contains(expected));
+        if (exit == 0) {
+            assertEquals(command + ":\n" + result.output, 0, result.exit);
+        } else {
+            assertNotEquals(command + ":\n" + result.output, 0, result.exit);
+            assertTrue("not one clear line:\n" + result.output, !result.output.contains("\tat "));
+        }
     }
 
     private static Result sluice(int timeoutSeconds, String... args) throws Exception {

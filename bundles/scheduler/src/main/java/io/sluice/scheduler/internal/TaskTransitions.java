@@ -181,9 +181,9 @@ final class TaskTransitions {
             case IN_PROGRESS -> stale ? new Write(TaskRecord.of(newRun(id, s, task, now, false))) : new Keep(task);
             case BEING_CANCELED -> stale
                 ? new Write(TaskRecord.of(newRun(id, s, task, now, true)))
-                : new Refuse(new CancellationInProgressException("task " + id + " is being canceled; schedule it again when "
-                    + "the cancellation is done (at the latest " + staleness.staleAfter().toSeconds() + " s after the run's "
-                    + "last heartbeat)"));
+                : new Refuse(new CancellationInProgressException("task " + id + " is being canceled; schedule it again "
+                    + "once that is done (a cancellation nobody finishes is given up after "
+                    + staleness.staleAfter().toSeconds() + " s without a sign of life)"));
             case NOT_STARTED, COMPLETED, FAILED, CANCELED, ACKNOWLEDGED -> new Write(TaskRecord.of(newRun(id, s, task, now, false)));
         };
     }
