@@ -1,0 +1,26 @@
+package io.sluice.benchmarks;
+
+import java.net.URI;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.HttpHost;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+
+/** A client configured as the connection bundle configures it by default (64 connections per node). */
+public final class Clients {
+
+    private Clients() {
+    }
+
+    public static ApacheHttpClient5Transport transport(URI node) {
+        return ApacheHttpClient5TransportBuilder.builder(new HttpHost(node.getScheme(), node.getHost(), node.getPort()))
+            .setHttpClientConfigCallback(client -> client.setConnectionManager(
+                PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(64).setMaxConnTotal(64).build()))
+            .build();
+    }
+
+    public static OpenSearchClient client(ApacheHttpClient5Transport transport) {
+        return new OpenSearchClient(transport);
+    }
+}
