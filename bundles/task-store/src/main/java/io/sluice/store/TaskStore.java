@@ -51,6 +51,23 @@ public interface TaskStore {
     /** The tasks matching the query, newest {@code created_at} first. Sees writes within about a second. */
     TaskSearchResult search(TaskQuery query, int from, int size);
 
+    /** How many tasks match, by type. Sees writes within about a second. */
+    java.util.Map<String, Long> countByType(TaskQuery query);
+
+    /** How many tasks match. Sees writes within about a second. */
+    long count(TaskQuery query);
+
+    /** The nodes that wrote a heartbeat after {@code since}, as seen in task documents. */
+    java.util.Set<String> nodesBeatingSince(java.time.Instant since);
+
+    /**
+     * Deletes the tasks matching the query, whatever their version (for cleanup of finished tasks only). Safe to run
+     * on several nodes at once.
+     *
+     * @return how many were deleted
+     */
+    long deleteAll(TaskQuery query);
+
     /** Whether OpenSearch answers, and how healthy the cluster is. Never throws. */
     StoreHealth health();
 }

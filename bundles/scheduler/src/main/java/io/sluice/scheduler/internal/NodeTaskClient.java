@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * This node's {@link TaskClient}: checks who may do what, binds params, and hands every change to
@@ -62,6 +64,7 @@ public final class NodeTaskClient implements TaskClient {
     private final Staleness staleness;
     private final TaskLifecycle lifecycle;
     private final PluginJson json = new PluginJson();
+    private volatile LocalRuns localRuns;
 
     /** Binds the store, the type whiteboard and the access policy. */
     @Activate
@@ -80,9 +83,21 @@ public final class NodeTaskClient implements TaskClient {
         this.lifecycle = new TaskLifecycle(store, new TaskTransitions(staleness), clock, beforeWrite);
     }
 
-    /** The lifecycle this client writes through; the scheduler's runs use the same one. */
+    /** The lifecycle this client writes through. */
     TaskLifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /** This node's runner, told of schedules and cancels so that they take effect at once. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, service = LocalRuns.class)
+    void bindLocalRuns(LocalRuns runs) {
+        localRuns = runs;
+    }
+
+    void unbindLocalRuns(LocalRuns runs) {
+        if (localRuns == runs) {
+            localRuns = null;
+        }
     }
 
     @Override
@@ -111,8 +126,13 @@ public final class NodeTaskClient implements TaskClient {
         store.get(caller.space(), id).map(StoredTask::document)
             .filter(existing -> !java.util.Objects.equals(existing.stream(), stream))
             .ifPresent(existing -> requireManage(existing.stream(), caller));
-        return lifecycle.apply(caller.space(), id,
-            new Schedule(definition.type(), stream, caller.space(), caller.user(), params)).document();
+        TaskLifecycle.Result result = lifecycle.apply(caller.space(), id,
+            new Schedule(definition.type(), stream, caller.space(), caller.user(), params));
+        LocalRuns runs = localRuns;
+        if (runs != null && result.kind() == TaskLifecycle.Kind.WRITTEN) {
+            runs.scheduled(caller.space(), id, definition.type());
+        }
+        return result.document();
     }
 
     @Override
@@ -122,7 +142,12 @@ public final class NodeTaskClient implements TaskClient {
             return TaskDocument.notStarted(id);
         }
         requireManage(task.get().document().stream(), caller);
-        return lifecycle.apply(caller.space(), id, new Cancel()).document();
+        TaskLifecycle.Result result = lifecycle.apply(caller.space(), id, new Cancel());
+        LocalRuns runs = localRuns;
+        if (runs != null && result.document().status() == TaskStatus.BEING_CANCELED) {
+            runs.canceled(caller.space(), id);
+        }
+        return result.document();
     }
 
     @Override
@@ -137,8 +162,13 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskPage list(TaskFilter filter, PageRequest page, Caller caller) {
-        TaskQuery query = new TaskQuery(filter.type(), filter.status() == null ? null : Set.of(filter.status()),
-            filter.stream(), caller.space(), filter.owner(), access.streamPatterns(caller, Privilege.READ));
+        TaskQuery query = TaskQuery.all()
+            .withType(filter.type())
+            .withStatuses(filter.status() == null ? null : Set.of(filter.status()))
+            .withStream(filter.stream())
+            .withSpace(caller.space())
+            .withOwner(filter.owner())
+            .withStreamPatterns(access.streamPatterns(caller, Privilege.READ));
         TaskSearchResult result = store.search(query, page.from(), page.size());
         Instant now = lifecycle.now();
         return new TaskPage(result.tasks().stream().map(t -> view(t.record(), now)).toList(), result.total(),

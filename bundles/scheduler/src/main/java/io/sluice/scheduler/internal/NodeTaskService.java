@@ -1,54 +1,90 @@
 package io.sluice.scheduler.internal;
 
+import io.sluice.auth.ScopedClientFactory;
+import io.sluice.auth.ScopedClients;
 import io.sluice.store.StoreHealth;
+import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskStore;
 import io.sluice.task.NodeHealth;
 import io.sluice.task.RunningTask;
 import io.sluice.task.TaskService;
+import io.sluice.task.TaskStatus;
 import io.sluice.task.TaskTypeInfo;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
-/** This node's {@link TaskService}. */
-@Component(service = TaskService.class, configurationPid = "io.sluice.scheduler")
+/**
+ * This node's scheduler: it owns the {@link TaskRunner} (started on activation, stopped on deactivation, restarted
+ * when the configuration changes) and reports the node's health.
+ */
+@Component(service = {TaskService.class, LocalRuns.class}, configurationPid = "io.sluice.scheduler")
 @Designate(ocd = SchedulerConfig.class)
-public final class NodeTaskService implements TaskService {
+public final class NodeTaskService implements TaskService, LocalRuns {
 
     private final TaskTypes types;
     private final TaskStore store;
-    private final String nodeId;
-    private final int capacity;
+    private final SchedulerSettings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final TaskRunner runner;
+    private volatile ScopedClientFactory scopedClientFactory;
 
-    /** Binds the type whiteboard and the store. */
+    /** Starts this node's runner. */
     @Activate
     public NodeTaskService(@Reference TaskTypes types, @Reference TaskStore store, SchedulerConfig config, BundleContext context) {
         this.types = types;
         this.store = store;
-        this.nodeId = config.nodeId().isBlank() ? defaultNodeId(context) : config.nodeId().trim();
-        this.capacity = config.capacity();
+        this.settings = SchedulerSettings.from(config, context);
+        TaskLifecycle lifecycle = new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), clock,
+            TaskLifecycle.BeforeWrite.NONE);
+        this.runner = new TaskRunner(store, types, settings, clock, lifecycle, this::scopedClients);
     }
 
-    static String defaultNodeId(BundleContext context) {
-        String karafName = Optional.ofNullable(context.getProperty("karaf.name")).orElse("sluice");
-        try {
-            return InetAddress.getLocalHost().getHostName() + "-" + karafName;
-        } catch (UnknownHostException e) {
-            return karafName;
+    @Deactivate
+    void deactivate() {
+        runner.stop();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindScopedClientFactory(ScopedClientFactory factory) {
+        scopedClientFactory = factory;
+    }
+
+    void unbindScopedClientFactory(ScopedClientFactory factory) {
+        if (scopedClientFactory == factory) {
+            scopedClientFactory = null;
         }
+    }
+
+    private ScopedClients scopedClients() {
+        throw new IllegalStateException("scoped clients for running tasks need task API keys, which this node does not "
+            + "provide yet" + (scopedClientFactory == null ? " (and no ScopedClientFactory is installed)" : ""));
+    }
+
+    @Override
+    public void scheduled(String space, String id, String type) {
+        runner.scheduled(space, id, type);
+    }
+
+    @Override
+    public void canceled(String space, String id) {
+        runner.canceled(space, id);
     }
 
     @Override
     public String nodeId() {
-        return nodeId;
+        return settings.nodeId();
     }
 
     @Override
@@ -63,13 +99,27 @@ public final class NodeTaskService implements TaskService {
 
     @Override
     public List<RunningTask> running() {
-        return List.of();
+        return runner.running();
     }
 
     @Override
     public NodeHealth health() {
         StoreHealth storeHealth = store.health();
-        return new NodeHealth(nodeId, storeHealth.status(), storeHealth.message(), capacity, 0, Map.of(), -1, -1, 0, 0,
-            List.of(), Instant.now());
+        Map<String, Long> queued = Map.of();
+        long stale = 0;
+        List<String> otherNodes = List.of();
+        if (storeHealth.available()) {
+            Instant now = clock.instant();
+            Instant staleBefore = now.minus(settings.staleAfter());
+            queued = store.countByType(TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false));
+            stale = store.count(TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED))
+                    .withClaimed(true).withHeartbeatBefore(staleBefore))
+                + store.count(TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED))
+                    .withClaimed(false).withUpdatedBefore(staleBefore).withDueBy(staleBefore));
+            otherNodes = store.nodesBeatingSince(staleBefore).stream().filter(n -> !n.equals(settings.nodeId())).sorted().toList();
+        }
+        return new NodeHealth(settings.nodeId(), storeHealth.status(), storeHealth.message(), settings.capacity(),
+            runner.runningCount(), queued, runner.startLatencyMillis(50), runner.startLatencyMillis(99), runner.claimsLost(),
+            stale, otherNodes, clock.instant());
     }
 }

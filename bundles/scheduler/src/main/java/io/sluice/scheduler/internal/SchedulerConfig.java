@@ -23,6 +23,27 @@ public @interface SchedulerConfig {
         min = "1")
     int heartbeatIntervalSeconds() default 10;
 
+    @AttributeDefinition(name = "Poll interval (ms)",
+        description = "How often this node looks for queued tasks that other nodes scheduled or released.", min = "10")
+    int pollIntervalMillis() default 500;
+
+    @AttributeDefinition(name = "Cancel grace (s)",
+        description = "How long a cancelled run may take to stop before its slot is freed and it is abandoned.", min = "0")
+    int cancelGraceSeconds() default 10;
+
+    @AttributeDefinition(name = "Retry backoff (ms)",
+        description = "The wait before the first retry of a failed attempt; it doubles with each failure, with jitter.",
+        min = "0")
+    int retryBackoffMillis() default 1000;
+
+    @AttributeDefinition(name = "Max retry backoff (s)", min = "0")
+    int retryBackoffMaxSeconds() default 300;
+
+    @AttributeDefinition(name = "Delete finished tasks after (days)",
+        description = "Completed, failed, canceled and acknowledged tasks with no activity for this long are deleted.",
+        min = "1")
+    int cleanupAfterDays() default 7;
+
     @AttributeDefinition(name = "Max payload (bytes)",
         description = "A task whose result is larger as JSON fails with payload_too_large instead of being stored.",
         min = "1024")

@@ -39,8 +39,24 @@ public final class TaskTypes {
         }
     }
 
+    /** Told when a type becomes available, and when the definition that runs it goes away. */
+    interface Listener {
+        void available(String type);
+
+        void withdrawn(TaskDefinition<?, ?> definition);
+    }
+
     // Guarded by this; candidates per type in registration order, the first is active.
     private final Map<String, List<Registered>> byType = new TreeMap<>();
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = TaskDefinition.class)
     void bind(TaskDefinition<?, ?> definition, ServiceReference<?> reference) {
@@ -53,38 +69,61 @@ public final class TaskTypes {
     }
 
     /** Adds a definition; the whiteboard calls this, and so do tests outside OSGi. */
-    public synchronized void register(TaskDefinition<?, ?> definition, long serviceId, String bundle, long bundleId) {
+    public void register(TaskDefinition<?, ?> definition, long serviceId, String bundle, long bundleId) {
         String type = definition.type();
         if (type == null || !TYPE_ID.matcher(type).matches()) {
             LOG.error("Ignoring task type '{}' from bundle {}: a type is 1 to 100 of a-z 0-9 _ . - starting with a letter or digit",
                 type, bundle);
             return;
         }
-        List<Registered> candidates = byType.computeIfAbsent(type, t -> new ArrayList<>());
-        candidates.add(new Registered(definition, serviceId, bundle, bundleId));
-        candidates.sort(Comparator.comparingLong(Registered::serviceId));
-        if (candidates.get(0).definition() == definition) {
-            LOG.info("Task type '{}' is available, from bundle {}", type, bundle);
-        } else {
-            LOG.warn("Task type '{}' from bundle {} is ignored: bundle {} already provides it", type, bundle,
-                candidates.get(0).bundle());
+        boolean active;
+        synchronized (this) {
+            List<Registered> candidates = byType.computeIfAbsent(type, t -> new ArrayList<>());
+            candidates.add(new Registered(definition, serviceId, bundle, bundleId));
+            candidates.sort(Comparator.comparingLong(Registered::serviceId));
+            active = candidates.get(0).definition() == definition;
+            if (active) {
+                LOG.info("Task type '{}' is available, from bundle {}", type, bundle);
+            } else {
+                LOG.warn("Task type '{}' from bundle {} is ignored: bundle {} already provides it", type, bundle,
+                    candidates.get(0).bundle());
+            }
+        }
+        if (active) {
+            listeners.forEach(l -> l.available(type));
         }
     }
 
-    /** Removes a definition. */
-    public synchronized void unregister(TaskDefinition<?, ?> definition) {
-        List<Registered> candidates = byType.get(definition.type());
-        if (candidates == null) {
-            return;
+    /** Removes a definition; runs of it are told to stop, and a waiting duplicate takes over. */
+    public void unregister(TaskDefinition<?, ?> definition) {
+        boolean wasActive;
+        boolean replaced;
+        synchronized (this) {
+            List<Registered> candidates = byType.get(definition.type());
+            if (candidates == null) {
+                return;
+            }
+            wasActive = !candidates.isEmpty() && candidates.get(0).definition() == definition;
+            candidates.removeIf(r -> r.definition() == definition);
+            replaced = !candidates.isEmpty();
+            if (!replaced) {
+                byType.remove(definition.type());
+                LOG.info("Task type '{}' is gone", definition.type());
+            } else if (wasActive) {
+                LOG.info("Task type '{}' is now provided by bundle {}", definition.type(), candidates.get(0).bundle());
+            }
         }
-        boolean wasActive = !candidates.isEmpty() && candidates.get(0).definition() == definition;
-        candidates.removeIf(r -> r.definition() == definition);
-        if (candidates.isEmpty()) {
-            byType.remove(definition.type());
-            LOG.info("Task type '{}' is gone", definition.type());
-        } else if (wasActive) {
-            LOG.info("Task type '{}' is now provided by bundle {}", definition.type(), candidates.get(0).bundle());
+        if (wasActive) {
+            listeners.forEach(l -> l.withdrawn(definition));
+            if (replaced) {
+                listeners.forEach(l -> l.available(definition.type()));
+            }
         }
+    }
+
+    /** The types available now. */
+    synchronized java.util.Set<String> names() {
+        return java.util.Set.copyOf(byType.keySet());
     }
 
     /** The active definition of a type. */

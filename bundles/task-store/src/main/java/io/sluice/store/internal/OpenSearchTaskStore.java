@@ -18,9 +18,16 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch._types.Conflicts;
+import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpType;
@@ -156,7 +163,7 @@ public final class OpenSearchTaskStore implements TaskStore {
                 .size(size)
                 .seqNoPrimaryTerm(true)
                 .trackTotalHits(t -> t.enabled(true))
-                .sort(o -> o.field(f -> f.field("created_at").order(SortOrder.Desc)))
+                .sort(o -> o.field(f -> f.field("created_at").order(query.oldestFirst() ? SortOrder.Asc : SortOrder.Desc)))
                 .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc))), ObjectNode.class);
             List<StoredTask> tasks = new ArrayList<>();
             for (Hit<ObjectNode> hit : response.hits().hits()) {
@@ -183,7 +190,10 @@ public final class OpenSearchTaskStore implements TaskStore {
 
     private static Query toQuery(TaskQuery q) {
         BoolQuery.Builder bool = new BoolQuery.Builder();
-        term(bool, "type", q.type());
+        if (q.types() != null) {
+            List<FieldValue> values = q.types().stream().map(FieldValue::of).toList();
+            bool.filter(f -> f.terms(t -> t.field("type").terms(v -> v.value(values))));
+        }
         term(bool, "stream", q.stream());
         term(bool, "space", q.space());
         term(bool, "owner", q.owner());
@@ -199,6 +209,27 @@ public final class OpenSearchTaskStore implements TaskStore {
                 return b.minimumShouldMatch("1");
             }));
         }
+        if (q.claimed() != null) {
+            Query hasNode = Query.of(e -> e.exists(x -> x.field("node")));
+            if (q.claimed()) {
+                bool.filter(hasNode);
+            } else {
+                bool.mustNot(hasNode);
+            }
+        }
+        if (q.dueBy() != null) {
+            String due = q.dueBy().toString();
+            bool.filter(f -> f.bool(b -> b
+                .should(s -> s.bool(n -> n.mustNot(m -> m.exists(x -> x.field("run_after")))))
+                .should(s -> s.range(r -> r.field("run_after").lte(JsonData.of(due))))
+                .minimumShouldMatch("1")));
+        }
+        if (q.heartbeatBefore() != null) {
+            bool.filter(f -> f.range(r -> r.field("heartbeat_at").lt(JsonData.of(q.heartbeatBefore().toString()))));
+        }
+        if (q.updatedBefore() != null) {
+            bool.filter(f -> f.range(r -> r.field("updated_at").lt(JsonData.of(q.updatedBefore().toString()))));
+        }
         return bool.build().toQuery();
     }
 
@@ -211,6 +242,60 @@ public final class OpenSearchTaskStore implements TaskStore {
     /** A stream pattern (only {@code *} is special) as an OpenSearch wildcard, where {@code ?} and {@code \} are too. */
     static String wildcard(String pattern) {
         return pattern.replace("\\", "\\\\").replace("?", "\\?");
+    }
+
+    @Override
+    public Map<String, Long> countByType(TaskQuery query) {
+        return termCounts("type", toQuery(query));
+    }
+
+    @Override
+    public long count(TaskQuery query) {
+        try {
+            return client.count(c -> c.index(alias).ignoreUnavailable(true).allowNoIndices(true).query(toQuery(query))).count();
+        } catch (IOException | OpenSearchException e) {
+            if (isIndexMissing(e)) {
+                return 0;
+            }
+            throw translate("count tasks", e);
+        }
+    }
+
+    @Override
+    public Set<String> nodesBeatingSince(Instant since) {
+        Query recent = Query.of(q -> q.range(r -> r.field("heartbeat_at").gte(JsonData.of(since.toString()))));
+        return termCounts("node", recent).keySet();
+    }
+
+    private Map<String, Long> termCounts(String field, Query query) {
+        try {
+            SearchResponse<Void> response = client.search(s -> s.index(alias).ignoreUnavailable(true).allowNoIndices(true)
+                .size(0).query(query).aggregations("by", a -> a.terms(t -> t.field(field).size(1000))), Void.class);
+            Map<String, Long> counts = new TreeMap<>();
+            for (StringTermsBucket bucket : response.aggregations().get("by").sterms().buckets().array()) {
+                counts.put(bucket.key(), bucket.docCount());
+            }
+            return counts;
+        } catch (IOException | OpenSearchException e) {
+            if (isIndexMissing(e)) {
+                return Map.of();
+            }
+            throw translate("count tasks by " + field, e);
+        }
+    }
+
+    @Override
+    public long deleteAll(TaskQuery query) {
+        try {
+            Long deleted = client.deleteByQuery(d -> d.index(alias).ignoreUnavailable(true).allowNoIndices(true)
+                .conflicts(Conflicts.Proceed).query(toQuery(query))).deleted();
+            return deleted == null ? 0 : deleted;
+        } catch (IOException | OpenSearchException e) {
+            if (isIndexMissing(e)) {
+                return 0;
+            }
+            throw translate("delete finished tasks", e);
+        }
     }
 
     @Override

@@ -143,6 +143,38 @@ class OpenSearchTaskStoreTest {
     }
 
     @Test
+    void queriesForTheSchedulerFindClaimableStaleAndFinishedTasks() throws IOException {
+        Instant later = T0.plusSeconds(60);
+        store.create(new TaskRecord(doc("queued", TaskStatus.IN_PROGRESS), null));
+        store.create(new TaskRecord(doc("backoff", TaskStatus.IN_PROGRESS), later));
+        store.create(TaskRecord.of(claimed("beating", "node-a", later)));
+        store.create(TaskRecord.of(claimed("silent", "node-b", T0)));
+        store.create(TaskRecord.of(doc("done", TaskStatus.COMPLETED, "other", "logs", "alice", T0.minusSeconds(5))));
+        client.indices().refresh(r -> r.index(store.index()));
+
+        TaskQuery unclaimed = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false);
+        assertEquals(Set.of("queued", "backoff"), Set.copyOf(ids(store.search(unclaimed, 0, 10))));
+        assertEquals(List.of("queued"), ids(store.search(unclaimed.withDueBy(T0.plusSeconds(1)), 0, 10)));
+        assertEquals(2, store.search(unclaimed.withDueBy(later), 0, 10).total());
+        assertEquals(List.of("silent"), ids(store.search(TaskQuery.all().withClaimed(true).withHeartbeatBefore(T0.plusSeconds(30)), 0, 10)));
+        assertEquals(List.of("done", "queued"), ids(store.search(TaskQuery.all().withTypes(Set.of("other", "sample"))
+            .withStatuses(Set.of(TaskStatus.COMPLETED, TaskStatus.IN_PROGRESS)).withClaimed(false).withDueBy(T0)
+            .inCreationOrder(), 0, 10)));
+        assertEquals(Map.of("sample", 4L, "other", 1L), store.countByType(TaskQuery.all()));
+        assertEquals(2, store.count(TaskQuery.all().withClaimed(true)));
+        assertEquals(Set.of("node-a"), store.nodesBeatingSince(T0.plusSeconds(30)));
+
+        assertEquals(1, store.deleteAll(TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)).withUpdatedBefore(T0)));
+        assertTrue(store.get("default", "done").isEmpty());
+        assertTrue(store.get("default", "queued").isPresent());
+    }
+
+    private static TaskDocument claimed(String id, String node, Instant heartbeat) {
+        return new TaskDocument(id, "sample", TaskStatus.IN_PROGRESS, "logs", "default", "alice", T0, heartbeat, heartbeat,
+            node, 1, null, null, null, null, Map.of(), null, null, null, List.of());
+    }
+
+    @Test
     void theIndexDeletedUnderTheStoreIsRecreatedByTheNextWriteWhichSaysSo() throws IOException {
         store.create(TaskRecord.of(doc("before", TaskStatus.IN_PROGRESS)));
         client.indices().delete(d -> d.index(store.index() + "-v1"));

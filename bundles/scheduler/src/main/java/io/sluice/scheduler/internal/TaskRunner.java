@@ -1,0 +1,536 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.auth.ScopedClients;
+import io.sluice.scheduler.internal.TaskLifecycle.Kind;
+import io.sluice.scheduler.internal.TaskLifecycle.Result;
+import io.sluice.store.StoredTask;
+import io.sluice.store.TaskQuery;
+import io.sluice.store.TaskStore;
+import io.sluice.task.AttemptRecord.Outcome;
+import io.sluice.task.CancellationReason;
+import io.sluice.task.InvalidParamsException;
+import io.sluice.task.RunningTask;
+import io.sluice.task.TaskCancelledException;
+import io.sluice.task.TaskDefinition;
+import io.sluice.task.TaskDocument;
+import io.sluice.task.TaskError;
+import io.sluice.task.TaskFailure;
+import io.sluice.task.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs tasks on this node. It owns every thread of the scheduler and stops them in {@link #stop()}.
+ *
+ * <ul>
+ *   <li><b>Claiming.</b> A task scheduled on this node is claimed at once ({@link #scheduled}); tasks scheduled or
+ *       released elsewhere are found by a poll every {@code pollInterval}. Claims are conditional writes: losing one to
+ *       another node is normal and silent.</li>
+ *   <li><b>Heartbeats.</b> Every {@code heartbeatInterval} each run writes {@code heartbeat_at} (with its latest
+ *       progress; progress alone is written at most once a second). A heartbeat that finds the task
+ *       {@code being_canceled} fires the run's signal; one that finds the task no longer held by the run (rescheduled,
+ *       taken over) fires it with {@code CLAIM_LOST}, and the run never writes again.</li>
+ *   <li><b>Ending.</b> A run that returns completes the task; a {@link TaskFailure} fails it at once; anything else is
+ *       retried with exponential backoff and jitter until {@code maxAttempts} attempts failed. A run past its timeout
+ *       is cancelled and counts as a failed attempt. A run that ignores its signal for {@code cancelGrace} is
+ *       abandoned: its slot is freed and its task written as if it had stopped.</li>
+ *   <li><b>Reaping.</b> Any node finishes the work of a dead one: a claim whose node stopped beating for
+ *       {@code staleAfter} is queued again (or failed as node_lost), a cancellation nobody finishes becomes
+ *       {@code canceled}. Finished tasks idle for {@code cleanupAfter} are deleted. Every node may do this at once:
+ *       the writes are conditional.</li>
+ * </ul>
+ */
+final class TaskRunner implements TaskTypes.Listener, LocalRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
+    private static final int DEFAULT_MAX_ATTEMPTS = 3;
+    private static final Set<TaskStatus> TERMINAL =
+        Set.of(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELED, TaskStatus.ACKNOWLEDGED);
+
+    private final TaskStore store;
+    private final TaskTypes types;
+    private final SchedulerSettings settings;
+    private final Clock clock;
+    private final TaskRuns runs;
+    private final PluginJson json = new PluginJson();
+    private final Supplier<ScopedClients> scopedClients;
+
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final Semaphore slots;
+    private final Map<String, Run<?>> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
+    private final AtomicBoolean pollPending = new AtomicBoolean();
+    private final StartLatencies startLatencies = new StartLatencies(Duration.ofMinutes(5));
+    private final LongAdder claimsLost = new LongAdder();
+    private final Map<String, Long> lastWarnings = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    TaskRunner(TaskStore store, TaskTypes types, SchedulerSettings settings, Clock clock, TaskLifecycle lifecycle,
+               Supplier<ScopedClients> scopedClients) {
+        this.store = store;
+        this.types = types;
+        this.settings = settings;
+        this.clock = clock;
+        this.runs = new TaskRuns(lifecycle, json, settings.maxPayloadBytes());
+        this.scopedClients = scopedClients;
+        this.slots = new Semaphore(settings.capacity());
+        this.workers = Executors.newFixedThreadPool(settings.capacity(), named("sluice-task-" + settings.nodeId()));
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(2, named("sluice-scheduler-" + settings.nodeId()));
+        // Every run has a timeout timer; ended runs cancel theirs, which must then leave the queue.
+        timerPool.setRemoveOnCancelPolicy(true);
+        this.timers = timerPool;
+        types.addListener(this);
+        long poll = settings.pollInterval().toMillis();
+        timers.scheduleWithFixedDelay(guarded("poll", this::poll), 0, poll, TimeUnit.MILLISECONDS);
+        long beat = settings.heartbeatInterval().toMillis();
+        timers.scheduleWithFixedDelay(guarded("heartbeat", this::beatAll), beat, beat, TimeUnit.MILLISECONDS);
+        // Reap twice per stale period, jittered so that nodes started together do not reap in step.
+        long reap = Math.max(poll, settings.staleAfter().toMillis() / 2);
+        timers.scheduleWithFixedDelay(guarded("reap", this::reap), jitter(reap), reap, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(guarded("cleanup", this::cleanup), jitter(Duration.ofMinutes(1).toMillis()),
+            CLEANUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Task runner of node {} started: capacity {}, heartbeat {} s, stale after {} s", settings.nodeId(),
+            settings.capacity(), settings.heartbeatInterval().toSeconds(), settings.staleAfter().toSeconds());
+    }
+
+    // ---- what the client tells us ----------------------------------------------------------------------------
+
+    /** A task was scheduled on this node: claim it now if this node can run it, rather than at the next poll. */
+    @Override
+    public void scheduled(String space, String id, String type) {
+        if (types.definition(type).isPresent()) {
+            claimOnWorker(space, id);
+        }
+    }
+
+    /** A cancel was stored for a task: if it runs here, signal it now rather than at the next heartbeat. */
+    @Override
+    public void canceled(String space, String id) {
+        Run<?> run = running.get(key(space, id));
+        if (run != null && run.signal.fire(CancellationReason.CANCELED)) {
+            afterSignal(run);
+        }
+    }
+
+    // ---- claiming --------------------------------------------------------------------------------------------
+
+    /** Looks for queued tasks of the types this node has, oldest first, as many as it has free slots. */
+    private void poll() {
+        pollPending.set(false);
+        Set<String> known = types.names();
+        if (stopping || slots.availablePermits() == 0 || known.isEmpty()) {
+            return;
+        }
+        TaskQuery claimable = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false)
+            .withTypes(known).withDueBy(clock.instant()).inCreationOrder();
+        for (StoredTask task : store.search(claimable, 0, Math.min(slots.availablePermits() * 2, 200)).tasks()) {
+            if (!claimOnWorker(task.document().space(), task.id())) {
+                return;
+            }
+        }
+    }
+
+    /** Takes a slot and claims the task on a worker, which then runs it; false if no slot was free. */
+    private boolean claimOnWorker(String space, String id) {
+        if (stopping || running.containsKey(key(space, id)) || !slots.tryAcquire()) {
+            return false;
+        }
+        try {
+            workers.execute(() -> claimAndRun(space, id));
+            return true;
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            return false;
+        }
+    }
+
+    /** On a worker holding a slot: claim the task and run it here. The slot is released when the run ends. */
+    private void claimAndRun(String space, String id) {
+        Run<?> run = null;
+        try {
+            Result claim = runs.claim(space, id, settings.nodeId());
+            if (claim.kind() != Kind.WRITTEN) {
+                claimsLost.increment();
+            } else {
+                run = prepare(claim.document());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Claiming task {} failed: {}", id, e.getMessage());
+        }
+        if (run == null) {
+            slots.release();
+        } else {
+            execute(run);
+        }
+    }
+
+    /** Makes the run of a claimed task; null (and the claim given back) if it cannot run here after all. */
+    private Run<?> prepare(TaskDocument claimed) {
+        Optional<TaskDefinition<?, ?>> definition = types.definition(claimed.type());
+        TaskTransitions.RunId runId = TaskTransitions.RunId.of(claimed);
+        if (definition.isEmpty() || stopping || tooManyOfType(definition.get())) {
+            runs.release(claimed.space(), claimed.id(), runId);
+            return null;
+        }
+        Run<?> run;
+        try {
+            run = newRun(claimed, definition.get());
+        } catch (InvalidParamsException e) {
+            runs.fail(claimed.space(), claimed.id(), runId, new TaskError("invalid_params", e.getMessage()),
+                Outcome.FAILED, false, 1, null);
+            return null;
+        }
+        Instant now = clock.instant();
+        if (claimed.attempt() == 1) {
+            startLatencies.record(now, Duration.between(claimed.createdAt(), now));
+        }
+        running.put(key(run), run);
+        run.timeout(timers.schedule(() -> timeOut(run), run.definition.timeout().toMillis(), TimeUnit.MILLISECONDS));
+        return run;
+    }
+
+    private <P> Run<P> newRun(TaskDocument claimed, TaskDefinition<P, ?> definition) {
+        P params = json.rebind(definition.paramsType(), claimed.params());
+        String key = key(claimed.space(), claimed.id());
+        return new Run<>(claimed, definition, params, clock.instant(), scopedClients, () -> progressChanged(key));
+    }
+
+    private boolean tooManyOfType(TaskDefinition<?, ?> definition) {
+        int limit = definition.maxConcurrentRuns();
+        return limit > 0 && running.values().stream().filter(r -> r.definition == definition).count() >= limit;
+    }
+
+    // ---- running ---------------------------------------------------------------------------------------------
+
+    private <P> void execute(Run<P> run) {
+        run.signal.attach(Thread.currentThread());
+        MDC.put(Run.MDC_TASK_ID, run.taskId());
+        Object result = null;
+        Throwable error = null;
+        try {
+            if (!run.signal.isCancelled()) {
+                result = run.definition.run(run);
+            }
+        } catch (Throwable t) {
+            error = t;
+        } finally {
+            run.signal.detach();
+            MDC.remove(Run.MDC_TASK_ID);
+            // A late interrupt meant for this run must not leak into the worker's next task.
+            Thread.interrupted();
+        }
+        if (run.end()) {
+            finish(run, result, error);
+        }
+    }
+
+    /** Writes how a run ended. Called once per run, by its worker or by the grace timer that abandoned it. */
+    private void finish(Run<?> run, Object result, Throwable error) {
+        run.cancelTimeout();
+        running.remove(key(run));
+        flushPending.remove(key(run));
+        slots.release();
+        String space = run.space();
+        String id = run.taskId();
+        try {
+            Optional<CancellationReason> reason = run.signal.reason();
+            Result written;
+            if (reason.isPresent()) {
+                written = switch (reason.get()) {
+                    case CANCELED, TYPE_UNREGISTERED, NODE_STOPPING -> runs.release(space, id, run.id);
+                    case TIMED_OUT -> runs.fail(space, id, run.id, new TaskError("timeout", "attempt " + run.attempt()
+                            + " ran longer than its timeout of " + run.definition.timeout().toSeconds() + " s"),
+                        Outcome.TIMED_OUT, true, maxAttempts(run.definition), retryAt(run.claimed));
+                    case CLAIM_LOST -> null;
+                };
+            } else if (error == null) {
+                written = runs.complete(space, id, run.id, result);
+            } else if (error instanceof TaskFailure failure) {
+                written = runs.fail(space, id, run.id, new TaskError(failure.code(), String.valueOf(failure.getMessage())),
+                    Outcome.FAILED, false, maxAttempts(run.definition), null);
+            } else if (error instanceof TaskCancelledException) {
+                // Thrown without our signal: the task cancelled itself. Treat as a release.
+                written = runs.release(space, id, run.id);
+            } else {
+                LOG.warn("Task {} attempt {} failed: {}", id, run.attempt(), error.toString());
+                written = runs.fail(space, id, run.id, new TaskError("error", error.toString()), Outcome.FAILED, true,
+                    maxAttempts(run.definition), retryAt(run.claimed));
+            }
+            if (written != null && written.kind() == Kind.LOST) {
+                LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
+            }
+            if (written != null && written.document() != null && written.document().status() == TaskStatus.IN_PROGRESS) {
+                requestPoll();
+            }
+        } catch (RuntimeException e) {
+            // The claim stays; it will turn stale and the reaper takes the task over.
+            LOG.warn("Recording the end of task {} failed: {}", id, e.getMessage());
+        }
+    }
+
+    private void timeOut(Run<?> run) {
+        if (!run.ended() && run.signal.fire(CancellationReason.TIMED_OUT)) {
+            LOG.info("Task {} ran past its timeout of {} s: cancelling it", run.taskId(), run.definition.timeout().toSeconds());
+            afterSignal(run);
+        }
+    }
+
+    /** Gives a signalled run {@code cancelGrace} to stop, then abandons it. */
+    private void afterSignal(Run<?> run) {
+        submitTimer(() -> {
+            if (!run.ended()) {
+                timers.schedule(() -> {
+                    if (run.end()) {
+                        LOG.warn("Task {} ignored its cancellation for {} s: abandoning its run", run.taskId(),
+                            settings.cancelGrace().toSeconds());
+                        run.signal.interruptWorker();
+                        finish(run, null, null);
+                    }
+                }, settings.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    // ---- heartbeats and progress -----------------------------------------------------------------------------
+
+    private void beatAll() {
+        for (Run<?> run : List.copyOf(running.values())) {
+            beat(run);
+        }
+    }
+
+    private void beat(Run<?> run) {
+        if (run.ended()) {
+            return;
+        }
+        Result beat;
+        try {
+            beat = runs.heartbeat(run.space(), run.taskId(), run.id, run.takeProgress());
+        } catch (RuntimeException e) {
+            LOG.warn("Heartbeat of task {} failed: {}", run.taskId(), e.getMessage());
+            return;
+        }
+        if (beat.kind() == Kind.LOST) {
+            if (run.signal.fire(CancellationReason.CLAIM_LOST)) {
+                LOG.info("Task {} is no longer held by this run ({}): stopping it", run.taskId(), beat.lostWhy());
+                afterSignal(run);
+            }
+        } else if (beat.document().status() == TaskStatus.BEING_CANCELED && run.signal.fire(CancellationReason.CANCELED)) {
+            afterSignal(run);
+        }
+    }
+
+    /** Writes progress soon, but at most once per {@link #PROGRESS_INTERVAL} per run. */
+    private void progressChanged(String key) {
+        AtomicBoolean pending = flushPending.computeIfAbsent(key, k -> new AtomicBoolean());
+        if (pending.compareAndSet(false, true)) {
+            try {
+                timers.schedule(() -> {
+                    pending.set(false);
+                    Run<?> run = running.get(key);
+                    if (run != null) {
+                        beat(run);
+                    }
+                }, PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                pending.set(false);
+            }
+        }
+    }
+
+    // ---- types coming and going ------------------------------------------------------------------------------
+
+    @Override
+    public void available(String type) {
+        requestPoll();
+    }
+
+    @Override
+    public void withdrawn(TaskDefinition<?, ?> definition) {
+        for (Run<?> run : List.copyOf(running.values())) {
+            if (run.definition == definition && run.signal.fire(CancellationReason.TYPE_UNREGISTERED)) {
+                LOG.info("Task type {} went away: releasing task {}", definition.type(), run.taskId());
+                afterSignal(run);
+            }
+        }
+    }
+
+    private void requestPoll() {
+        if (pollPending.compareAndSet(false, true)) {
+            submitTimer(this::poll);
+        }
+    }
+
+    // ---- the work of dead nodes, and old tasks ---------------------------------------------------------------
+
+    private void reap() {
+        Instant now = clock.instant();
+        TaskQuery staleClaims = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED))
+            .withClaimed(true).withHeartbeatBefore(now.minus(settings.staleAfter()));
+        TaskQuery orphanCancels = TaskQuery.all().withStatuses(Set.of(TaskStatus.BEING_CANCELED)).withClaimed(false);
+        for (TaskQuery query : List.of(staleClaims, orphanCancels)) {
+            for (StoredTask task : store.search(query, 0, 100).tasks()) {
+                TaskDocument doc = task.document();
+                if (running.containsKey(key(doc.space(), doc.id()))) {
+                    continue;
+                }
+                int maxAttempts = types.definition(doc.type()).map(TaskRunner::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
+                Result reaped = runs.reap(doc.space(), doc.id(), maxAttempts);
+                if (reaped.kind() == Kind.WRITTEN) {
+                    LOG.info("Took over task {} from node {}: now {}", doc.id(), doc.node(), reaped.document().status().wireName());
+                }
+            }
+        }
+        requestPoll();
+    }
+
+    /** Deletes finished tasks idle for longer than {@code cleanupAfter}. */
+    void cleanup() {
+        long deleted = store.deleteAll(TaskQuery.all().withStatuses(TERMINAL)
+            .withUpdatedBefore(clock.instant().minus(settings.cleanupAfter())));
+        if (deleted > 0) {
+            LOG.info("Deleted {} finished tasks idle for more than {} days", deleted, settings.cleanupAfter().toDays());
+        }
+    }
+
+    // ---- figures ---------------------------------------------------------------------------------------------
+
+    List<RunningTask> running() {
+        return running.values().stream().map(Run::describe).sorted(Comparator.comparing(RunningTask::startedAt)).toList();
+    }
+
+    int runningCount() {
+        return running.size();
+    }
+
+    long startLatencyMillis(double percentile) {
+        return startLatencies.percentile(clock.instant(), percentile);
+    }
+
+    long claimsLost() {
+        return claimsLost.sum();
+    }
+
+    SchedulerSettings settings() {
+        return settings;
+    }
+
+    // ---- stopping --------------------------------------------------------------------------------------------
+
+    /**
+     * Stops the node's part: no new claims; runs get {@code NODE_STOPPING} and up to {@code cancelGrace} to stop; runs
+     * that do not are released anyway, so that another node takes their tasks at once instead of after
+     * {@code staleAfter}.
+     */
+    void stop() {
+        stopping = true;
+        types.removeListener(this);
+        List<Run<?>> left = List.copyOf(running.values());
+        left.forEach(r -> r.signal.fire(CancellationReason.NODE_STOPPING));
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(settings.cancelGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        for (Run<?> run : left) {
+            if (run.end()) {
+                finish(run, null, null);
+            }
+        }
+        timers.shutdownNow();
+        LOG.info("Task runner of node {} stopped", settings.nodeId());
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** When a failed attempt may run again: exponential backoff from {@code retryBackoff}, with jitter. */
+    private Instant retryAt(TaskDocument claimed) {
+        int failed = TaskTransitions.failedAttempts(claimed) + 1;
+        long base = settings.retryBackoff().toMillis() * (1L << Math.min(failed - 1, 20));
+        long capped = Math.min(base, settings.retryBackoffMax().toMillis());
+        long jittered = (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        return clock.instant().plusMillis(jittered);
+    }
+
+    private static int maxAttempts(TaskDefinition<?, ?> definition) {
+        return Math.max(1, Math.min(definition.maxAttempts(), TaskTransitions.ATTEMPT_LOG_SIZE));
+    }
+
+    private void submitTimer(Runnable action) {
+        try {
+            timers.execute(guarded("dispatch", action));
+        } catch (RejectedExecutionException e) {
+            // Stopping: nothing more to do.
+        }
+    }
+
+    private Runnable guarded(String what, Runnable action) {
+        return () -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: carry on, and warn at most once a minute per
+                // activity, or a store outage would log twice a second.
+                long now = System.nanoTime();
+                Long last = lastWarnings.get(what);
+                if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
+                    lastWarnings.put(what, now);
+                    LOG.warn("Scheduler {} failed (repeats are logged at debug for a minute): {}", what, e.getMessage());
+                } else {
+                    LOG.debug("Scheduler {} failed: {}", what, e.getMessage());
+                }
+            }
+        };
+    }
+
+    private static long jitter(long millis) {
+        return millis / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, millis));
+    }
+
+    private static String key(Run<?> run) {
+        return key(run.space(), run.taskId());
+    }
+
+    private static String key(String space, String id) {
+        return space + ":" + id;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package io.sluice.scheduler.internal;
+
+import io.sluice.store.TaskStore;
+import java.time.Clock;
+import java.time.Duration;
+
+/** One scheduler node in a test: its client and its runner, sharing the store (and so the work) with other nodes. */
+final class Node implements AutoCloseable {
+
+    final String id;
+    final NodeTaskClient client;
+    final TaskRunner runner;
+
+    Node(String id, TaskStore store, TaskTypes types, io.sluice.auth.AccessPolicy access, SchedulerSettings settings) {
+        this.id = id;
+        this.client = new NodeTaskClient(store, types, access, settings.staleAfter(), Clock.systemUTC(),
+            TaskLifecycle.BeforeWrite.NONE);
+        this.runner = new TaskRunner(store, types, settings, Clock.systemUTC(),
+            new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
+                TaskLifecycle.BeforeWrite.NONE),
+            () -> {
+                throw new IllegalStateException("no scoped clients in this test");
+            });
+        client.bindLocalRuns(runner);
+    }
+
+    /** Fast settings for tests: stale after 3 s, a beat every second, a poll every 100 ms, half a second of grace. */
+    static SchedulerSettings settings(String id, int capacity) {
+        return new SchedulerSettings(id, capacity, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(7), 10L * 1024 * 1024);
+    }
+
+    @Override
+    public void close() {
+        runner.stop();
+    }
+}
