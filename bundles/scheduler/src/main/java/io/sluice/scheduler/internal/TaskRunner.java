@@ -110,9 +110,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         timers.scheduleWithFixedDelay(guarded("poll", this::poll), 0, poll, TimeUnit.MILLISECONDS);
         long beat = settings.heartbeatInterval().toMillis();
         timers.scheduleWithFixedDelay(guarded("heartbeat", this::beatAll), beat, beat, TimeUnit.MILLISECONDS);
-        // Reap twice per stale period, jittered so that nodes started together do not reap in step.
-        long reap = Math.max(poll, settings.staleAfter().toMillis() / 2);
-        timers.scheduleWithFixedDelay(guarded("reap", this::reap), jitter(reap), reap, TimeUnit.MILLISECONDS);
+        // Reap at every poll: a dead node's tasks run again within staleAfter + one poll of its last heartbeat.
+        timers.scheduleWithFixedDelay(guarded("reap", this::reap), jitter(poll), poll, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(guarded("cleanup", this::cleanup), jitter(Duration.ofMinutes(1).toMillis()),
             CLEANUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Task runner of node {} started: capacity {}, heartbeat {} s, stale after {} s", settings.nodeId(),

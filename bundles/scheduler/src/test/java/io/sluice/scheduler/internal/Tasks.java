@@ -38,19 +38,10 @@ final class Tasks {
         this(opensearch, BeforeWrite.NONE, 10L * 1024 * 1024);
     }
 
-    Tasks(OpenSearchClient opensearch, BeforeWrite beforeWrite, long maxPayloadBytes) {
-        String prefix = ".test-" + UUID.randomUUID().toString().substring(0, 8);
-        store = new OpenSearchTaskStore(opensearch, new StoreConfig() {
-            @Override
-            public String indexPrefix() {
-                return prefix;
-            }
+    final String prefix = ".test-" + UUID.randomUUID().toString().substring(0, 8);
 
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return StoreConfig.class;
-            }
-        });
+    Tasks(OpenSearchClient opensearch, BeforeWrite beforeWrite, long maxPayloadBytes) {
+        store = store(opensearch, prefix);
         access = new ConfiguredAccessPolicy(new AccessConfig() {
             @Override
             public String[] grants() {
@@ -70,6 +61,21 @@ final class Tasks {
         types.register(new SampleParams.Definition("sample"), 1, "test.bundle", 1);
         client = new NodeTaskClient(store, types, access, STALE_AFTER, clock, beforeWrite);
         runs = new TaskRuns(client.lifecycle(), new PluginJson(), maxPayloadBytes);
+    }
+
+    /** A real store on the given prefix. */
+    static OpenSearchTaskStore store(OpenSearchClient opensearch, String prefix) {
+        return new OpenSearchTaskStore(opensearch, new StoreConfig() {
+            @Override
+            public String indexPrefix() {
+                return prefix;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return StoreConfig.class;
+            }
+        });
     }
 
     /** Moves the clock past {@code staleAfter}. */

@@ -1,0 +1,179 @@
+package io.sluice.scheduler.internal;
+
+import static io.sluice.scheduler.internal.Tasks.ADMIN;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.opensearch.node.EmbeddedOpenSearch;
+import io.sluice.opensearch.node.OpenSearchExtension;
+import io.sluice.store.TaskQuery;
+import io.sluice.task.AttemptRecord;
+import io.sluice.task.ScheduleRequest;
+import io.sluice.task.TaskDocument;
+import io.sluice.task.TaskStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensearch.client.opensearch.OpenSearchClient;
+
+/**
+ * Several nodes over one OpenSearch share the work: every task runs on one node at a time, none runs to completion
+ * twice, and killing a node's process loses nothing. Each node has its own type whiteboard and writes a run log.
+ */
+@ExtendWith(OpenSearchExtension.class)
+class MultiNodeTest {
+
+    private static final Set<String> WORK = Set.of("work");
+
+    private final OpenSearchClient opensearch;
+    private final EmbeddedOpenSearch node;
+    private final Tasks t;
+
+    @TempDir
+    Path logs;
+
+    MultiNodeTest(OpenSearchClient opensearch, EmbeddedOpenSearch node) {
+        this.opensearch = opensearch;
+        this.node = node;
+        this.t = new Tasks(opensearch);
+    }
+
+    @Test
+    void fiveHundredTasksOverTwoNodesEachRunToCompletionExactlyOnce() throws IOException {
+        Path log = logs.resolve("runs.log");
+        try (Node a = node("node-a", 10, log); Node b = node("node-b", 10, log)) {
+            for (int i = 0; i < 500; i++) {
+                Node via = i % 2 == 0 ? a : b;
+                via.client.schedule(ScheduleRequest.of("work").id("task-" + i).params(Map.of("millis", 10)).build(), ADMIN);
+            }
+            awaitCompleted(500, Duration.ofSeconds(120));
+        }
+        List<Event> events = read(log);
+        Map<String, Long> ends = events.stream().filter(e -> e.kind.equals("end"))
+            .collect(Collectors.groupingBy(e -> e.task, Collectors.counting()));
+        assertEquals(500, ends.size(), "tasks that completed a run");
+        assertEquals(Set.of(1L), Set.copyOf(ends.values()), "a task ran to completion more than once");
+        Map<String, Long> byNode = events.stream().filter(e -> e.kind.equals("end"))
+            .collect(Collectors.groupingBy(e -> e.node, Collectors.counting()));
+        assertTrue(byNode.getOrDefault("node-a", 0L) > 0 && byNode.getOrDefault("node-b", 0L) > 0,
+            "both nodes should have worked: " + byNode);
+        for (TaskDocument task : completed()) {
+            assertEquals(1, task.attempts().size(), task.id() + " was attempted more than once");
+        }
+    }
+
+    @Test
+    void killingANodeMidRunLosesNoTaskAndItsTasksRunAgainElsewhereAfterStaleAfter() throws Exception {
+        Path logB = logs.resolve("node-b.log");
+        Path logA = logs.resolve("node-a.log");
+        Process b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), NodeProcess.class.getName(),
+            node.httpUri().toString(), t.prefix, "node-b", logB.toString())
+            .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("READY")) {
+                // the child's start-up chatter
+            }
+            assertEquals("READY", line, "the node process did not start");
+            // Queued from a client that runs nothing itself: node-b picks them up by polling.
+            NodeTaskClient scheduler = new NodeTaskClient(t.store, types(logA, "scheduler"), t.access, Duration.ofSeconds(3),
+                Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+            for (int i = 0; i < 40; i++) {
+                scheduler.schedule(ScheduleRequest.of("work").id("job-" + i).params(Map.of("millis", 1500)).build(), ADMIN);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> startedOn(logB).size() >= 5);
+            Instant killed = Instant.now();
+            b.destroyForcibly().waitFor();
+            // In flight at the kill: started on node-b and never ended there (the log is written synchronously).
+            Set<String> heldByB = new java.util.HashSet<>(startedOn(logB));
+            read(logB).stream().filter(e -> e.kind.equals("end")).forEach(e -> heldByB.remove(e.task));
+
+            try (Node a = node("node-a", 10, logA)) {
+                awaitCompleted(40, Duration.ofSeconds(120));
+            }
+            assertFalse(heldByB.isEmpty());
+            List<Event> events = Stream.concat(read(logA).stream(), read(logB).stream()).toList();
+            Map<String, Long> ends = events.stream().filter(e -> e.kind.equals("end"))
+                .collect(Collectors.groupingBy(e -> e.task, Collectors.counting()));
+            assertEquals(40, ends.size(), "every task completed a run");
+            assertEquals(Set.of(1L), Set.copyOf(ends.values()), "a task ran to completion more than once");
+            Map<String, TaskDocument> tasks = completed().stream().collect(Collectors.toMap(TaskDocument::id, Function.identity()));
+            for (String id : heldByB) {
+                TaskDocument task = tasks.get(id);
+                AttemptRecord lost = task.attempts().get(0);
+                assertEquals("node-b", lost.node(), id);
+                assertEquals(AttemptRecord.Outcome.NODE_LOST, lost.outcome(), id);
+                Event rerun = events.stream().filter(e -> e.task.equals(id) && e.kind.equals("start") && e.node.equals("node-a"))
+                    .findFirst().orElseThrow();
+                // Stale after 3 s, polled every 100 ms: generous slack for a loaded machine.
+                long after = rerun.at.toEpochMilli() - killed.toEpochMilli();
+                assertTrue(after <= 3_000 + 100 + 2_000, id + " ran again " + after + " ms after the kill");
+            }
+        } finally {
+            b.destroyForcibly();
+        }
+    }
+
+    private Node node(String id, int capacity, Path log) {
+        return new Node(id, t.store, types(log, id), t.access, Node.settings(id, capacity));
+    }
+
+    private static TaskTypes types(Path log, String node) {
+        TaskTypes types = new TaskTypes();
+        types.register(new LoggedWork(node, log), 1, "test", 1);
+        return types;
+    }
+
+    private void awaitCompleted(int count, Duration within) {
+        TaskQuery done = TaskQuery.all().withTypes(WORK).withStatuses(Set.of(TaskStatus.COMPLETED));
+        await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> t.store.count(done) == count);
+    }
+
+    private List<TaskDocument> completed() throws IOException {
+        opensearch.indices().refresh(r -> r.index(t.store.index()));
+        return t.store.search(TaskQuery.all().withTypes(WORK).withStatuses(Set.of(TaskStatus.COMPLETED)), 0, 1000).tasks()
+            .stream().map(s -> s.document()).toList();
+    }
+
+    private static Set<String> startedOn(Path log) throws IOException {
+        return read(log).stream().filter(e -> e.kind.equals("start")).map(e -> e.task).collect(Collectors.toSet());
+    }
+
+    /** One line of a run log. */
+    private record Event(String kind, String task, String node, int attempt, Instant at) {
+    }
+
+    private static List<Event> read(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        List<Event> events = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length == 5) {
+                events.add(new Event(f[0], f[1], f[2], Integer.parseInt(f[3]), Instant.ofEpochMilli(Long.parseLong(f[4]))));
+            }
+        }
+        return events;
+    }
+}
