@@ -30,6 +30,8 @@ final class SluiceContainer {
 
     /** System property, inside the container, holding the HTTP port of the REST API. */
     static final String HTTP_PORT = "sluice.it.http.port";
+    /** System property, inside the container, holding the version of the Sluice artifacts. */
+    static final String VERSION = "sluice.it.version";
     /** System property, inside the container, holding the embedded node's URL. */
     static final String OPENSEARCH_URL = "sluice.it.opensearch.url";
 
@@ -63,6 +65,7 @@ final class SluiceContainer {
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
             systemProperty(HTTP_PORT).value(httpPort),
+            systemProperty(VERSION).value(System.getProperty("project.version")),
             systemProperty(OPENSEARCH_URL).value(opensearch.httpUri().toString())));
         options.addAll(Arrays.asList(extra));
         return options.toArray(Option[]::new);

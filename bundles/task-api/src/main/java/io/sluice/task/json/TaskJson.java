@@ -20,7 +20,8 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Makes the {@link ObjectMapper} of Sluice's JSON: {@code snake_case} field names, ISO-8601 instants, statuses by
+ * Makes the {@link ObjectMapper} of Sluice's JSON: {@code snake_case} field names, ISO-8601 instants and durations
+ * ({@code PT5M}), statuses by
  * their wire names ({@code being_canceled}), nulls left out, unknown fields rejected on input.
  *
  * <pre>{@code ObjectMapper json = TaskJson.newMapper(); String body = json.writeValueAsString(statusView);}</pre>
@@ -48,6 +49,7 @@ public final class TaskJson {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
