@@ -90,6 +90,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private final LongAdder claimsLost = new LongAdder();
     private final Map<String, Long> lastWarnings = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile boolean halted;
 
     TaskRunner(TaskStore store, TaskTypes types, SchedulerSettings settings, Clock clock, TaskLifecycle lifecycle,
                Supplier<ScopedClients> scopedClients) {
@@ -251,6 +252,9 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     /** Writes how a run ended. Called once per run, by its worker or by the grace timer that abandoned it. */
     private void finish(Run<?> run, Object result, Throwable error) {
+        if (halted) {
+            return;
+        }
         run.cancelTimeout();
         running.remove(key(run));
         flushPending.remove(key(run));
@@ -468,6 +472,18 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         }
         timers.shutdownNow();
         LOG.info("Task runner of node {} stopped", settings.nodeId());
+    }
+
+    /**
+     * Stops as a crashed process would: threads gone, nothing written, claims left to go stale. For measuring recovery
+     * from a dead node in one JVM; a real node stops with {@link #stop()}.
+     */
+    void halt() {
+        halted = true;
+        stopping = true;
+        types.removeListener(this);
+        timers.shutdownNow();
+        workers.shutdownNow();
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

@@ -1,0 +1,320 @@
+package io.sluice.scheduler.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.auth.Caller;
+import io.sluice.auth.internal.ConfiguredAccessPolicy;
+import io.sluice.benchmarks.Clients;
+import io.sluice.benchmarks.Measure;
+import io.sluice.opensearch.node.EmbeddedOpenSearch;
+import io.sluice.store.TaskQuery;
+import io.sluice.store.internal.OpenSearchTaskStore;
+import io.sluice.task.ScheduleRequest;
+import io.sluice.task.TaskCancelledException;
+import io.sluice.task.TaskContext;
+import io.sluice.task.TaskDefinition;
+import io.sluice.task.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpType;
+import org.opensearch.client.opensearch.core.GetResponse;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
+
+/**
+ * Issue 4's figures, each next to a baseline measured in the same run:
+ * <ul>
+ *   <li>schedule to start on an idle node, against the four raw requests it needs (read, create, read, conditional
+ *       write);</li>
+ *   <li>completed no-op tasks per second on one node, against raw GET + conditional write cycles (three per task);</li>
+ *   <li>cancel latency on the same node (cancel call to the run seeing its signal), against one raw read + write;</li>
+ *   <li>recovery from a dead node with the default timings (stale after 30 s, heartbeat 10 s, poll 500 ms), against
+ *       the bound staleAfter + one poll.</li>
+ * </ul>
+ * <pre>./sluice bench scheduler    (-Dwarmup=5 -Dmeasure=10 seconds; -Drecoveries=3)</pre>
+ */
+public final class SchedulerBenchmark {
+
+    private static final Caller ADMIN = new Caller("bench", Set.of("admin"), "default", Caller.Authentication.PASSWORD);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SchedulerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration measure = Measure.seconds("measure", 10);
+        int recoveries = Integer.getInteger("recoveries", 3);
+        Path home = Files.createTempDirectory("sluice-bench-");
+        try (EmbeddedOpenSearch node = EmbeddedOpenSearch.builder(home).httpPort("0").transportPort("0").start();
+             ApacheHttpClient5Transport transport = Clients.transport(node.httpUri())) {
+            OpenSearchClient client = Clients.client(transport);
+            System.out.printf("Sluice scheduler benchmark: OpenSearch %s in this JVM, Java %s, %d cores%n%n", node.version(),
+                Runtime.version().feature(), Runtime.getRuntime().availableProcessors());
+
+            OpenSearchTaskStore store = new OpenSearchTaskStore(client, TaskLifecycleBenchmark.prefix(".bench"));
+            Probe probe = new Probe();
+            TaskTypes types = new TaskTypes();
+            types.register(probe, 1, "bench", 1);
+            SchedulerSettings defaults = new SchedulerSettings("bench-a", 10, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                Duration.ofDays(7), 10L * 1024 * 1024);
+            NodeTaskClient tasks = new NodeTaskClient(store, types, new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()),
+                defaults.staleAfter(), Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+            TaskRunner runner = runner(store, types, defaults);
+            tasks.bindLocalRuns(runner);
+
+            // ---- schedule to start, idle node
+            AtomicInteger ids = new AtomicInteger();
+            Histogram raw = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram startLatency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            for (int i = 0; i < 300; i++) {
+                long t0 = System.nanoTime();
+                rawClaimCycle(client, store.index(), "default:raw-" + ids.incrementAndGet());
+                record(raw, i, System.nanoTime() - t0);
+                String id = "start-" + i;
+                CountDownLatch started = probe.expect(id);
+                long asked = System.nanoTime();
+                tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "noop")).build(), ADMIN);
+                started.await(10, TimeUnit.SECONDS);
+                record(startLatency, i, probe.startedAt(id) - asked);
+            }
+            System.out.println("Schedule to start, idle node (300 tasks one after another; the first 50 warm up):");
+            System.out.println("  " + line("raw: GET, create, GET, conditional index", raw));
+            System.out.println("  " + line("TaskClient.schedule -> run starts", startLatency)
+                + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(startLatency, raw, 50), ratio(startLatency, raw, 99)));
+
+            // ---- throughput: completed no-op tasks per second, one node
+            System.out.println();
+            Measure.Figures rawCycles = Measure.run("raw: 3 x (GET + conditional index)", 8, Duration.ofSeconds(3), measure, t -> () -> {
+                String id = "default:cycle-" + ids.incrementAndGet();
+                rawClaimCycle(client, store.index(), id);
+                GetResponse<ObjectNode> read = client.get(g -> g.index(store.index()).id(id), ObjectNode.class);
+                client.index(i -> i.index(store.index()).id(id).document(doc()).ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()));
+            });
+            for (int capacity : new int[] {10, 32}) {
+                TaskRunner wide = capacity == 10 ? runner : swap(runner, tasks, store, types, defaults, capacity);
+                runner = wide;
+                int count = (int) Math.max(500, rawCycles.perSecond() * measure.toSeconds());
+                String prefix = "through-" + capacity + "-";
+                long doneBefore = completed(client, store, TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)));
+                long t0 = System.nanoTime();
+                ExecutorService schedulers = Executors.newFixedThreadPool(8);
+                AtomicInteger next = new AtomicInteger();
+                Future<?>[] feeders = new Future<?>[8];
+                for (int f = 0; f < 8; f++) {
+                    feeders[f] = schedulers.submit(() -> {
+                        int n;
+                        while ((n = next.getAndIncrement()) < count) {
+                            tasks.schedule(ScheduleRequest.of("probe").id(prefix + n).params(Map.of("mode", "noop")).build(), ADMIN);
+                        }
+                        return null;
+                    });
+                }
+                for (Future<?> feeder : feeders) {
+                    feeder.get();
+                }
+                schedulers.shutdown();
+                // Wait until every task of this round is completed in the store (refreshed, so the count is exact).
+                TaskQuery done = TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED));
+                while (completed(client, store, done) < doneBefore + count) {
+                    Thread.sleep(50);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, fed by 8 threads: %d in %.1f s = %.0f tasks/s"
+                        + "   | x%.2f of raw cycles (%.0f/s)%n", capacity, count, seconds, count / seconds,
+                    (count / seconds) / rawCycles.perSecond(), rawCycles.perSecond());
+            }
+
+            // ---- cancel latency, same node
+            System.out.println();
+            Histogram rawWrite = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram cancelLatency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            for (int i = 0; i < 100; i++) {
+                String rawId = "default:cancel-raw-" + i;
+                client.index(x -> x.index(store.index()).id(rawId).document(doc()).opType(OpType.Create));
+                long t0 = System.nanoTime();
+                GetResponse<ObjectNode> read = client.get(g -> g.index(store.index()).id(rawId), ObjectNode.class);
+                client.index(x -> x.index(store.index()).id(rawId).document(doc()).ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()));
+                record(rawWrite, i, System.nanoTime() - t0);
+                String id = "cancel-" + i;
+                CountDownLatch started = probe.expect(id);
+                tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "block")).build(), ADMIN);
+                started.await(10, TimeUnit.SECONDS);
+                CountDownLatch saw = probe.expectCancel(id);
+                long asked = System.nanoTime();
+                tasks.cancel(id, ADMIN);
+                saw.await(10, TimeUnit.SECONDS);
+                record(cancelLatency, i, probe.sawCancelAt(id) - asked);
+            }
+            System.out.println("Cancel latency, same node (100 cancels of running tasks):");
+            System.out.println("  " + line("raw: GET + conditional index", rawWrite));
+            System.out.println("  " + line("cancel -> the run sees its signal", cancelLatency)
+                + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(cancelLatency, rawWrite, 50), ratio(cancelLatency, rawWrite, 99)));
+
+            // ---- recovery from a dead node, default timings
+            System.out.println();
+            System.out.printf("Recovery from a dead node (stale after %d s, heartbeat %d s, poll %d ms), %d runs:%n",
+                defaults.staleAfter().toSeconds(), defaults.heartbeatInterval().toSeconds(), defaults.pollInterval().toMillis(), recoveries);
+            runner.stop();
+            tasks.unbindLocalRuns(runner);
+            long bound = defaults.staleAfter().plus(defaults.pollInterval()).toMillis();
+            for (int r = 0; r < recoveries; r++) {
+                SchedulerSettings deadSettings = rename(defaults, "doomed-" + r);
+                TaskRunner doomed = runner(store, types, deadSettings);
+                tasks.bindLocalRuns(doomed);
+                String id = "recover-" + r;
+                CountDownLatch first = probe.expect(id);
+                tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "block")).build(), ADMIN);
+                first.await(10, TimeUnit.SECONDS);
+                tasks.unbindLocalRuns(doomed);
+                // Die at a random point of the heartbeat cycle, as real nodes do.
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(defaults.heartbeatInterval().toMillis()));
+                CountDownLatch again = probe.expect(id);
+                probe.finishNextRunOf(id);
+                long died = System.nanoTime();
+                doomed.halt();
+                TaskRunner survivor = runner(store, types, rename(defaults, "survivor-" + r));
+                again.await(120, TimeUnit.SECONDS);
+                long recovered = (probe.startedAt(id) - died) / 1_000_000;
+                System.out.printf(Locale.ROOT, "  run %d: ran again %.1f s after the node died   | x%.2f of staleAfter + one poll (%.1f s)%n",
+                    r + 1, recovered / 1000.0, recovered / (double) bound, bound / 1000.0);
+                survivor.stop();
+            }
+        }
+    }
+
+    private static long completed(OpenSearchClient client, OpenSearchTaskStore store, TaskQuery done) throws java.io.IOException {
+        client.indices().refresh(r -> r.index(store.index()));
+        return store.count(done);
+    }
+
+    private static TaskRunner runner(OpenSearchTaskStore store, TaskTypes types, SchedulerSettings settings) {
+        return new TaskRunner(store, types, settings, Clock.systemUTC(),
+            new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
+                TaskLifecycle.BeforeWrite.NONE),
+            () -> {
+                throw new IllegalStateException("no scoped clients in benchmarks");
+            });
+    }
+
+    private static TaskRunner swap(TaskRunner old, NodeTaskClient tasks, OpenSearchTaskStore store, TaskTypes types,
+                                   SchedulerSettings defaults, int capacity) {
+        old.stop();
+        tasks.unbindLocalRuns(old);
+        SchedulerSettings s = defaults;
+        TaskRunner wide = runner(store, types, new SchedulerSettings(s.nodeId(), capacity, s.staleAfter(), s.heartbeatInterval(),
+            s.pollInterval(), s.cancelGrace(), s.retryBackoff(), s.retryBackoffMax(), s.cleanupAfter(), s.maxPayloadBytes()));
+        tasks.bindLocalRuns(wide);
+        return wide;
+    }
+
+    private static SchedulerSettings rename(SchedulerSettings s, String nodeId) {
+        return new SchedulerSettings(nodeId, s.capacity(), s.staleAfter(), s.heartbeatInterval(), s.pollInterval(),
+            s.cancelGrace(), s.retryBackoff(), s.retryBackoffMax(), s.cleanupAfter(), s.maxPayloadBytes());
+    }
+
+    /** The I/O of schedule + claim done by hand: read, create, read, conditional write. */
+    private static void rawClaimCycle(OpenSearchClient client, String index, String id) throws Exception {
+        client.get(g -> g.index(index).id(id), ObjectNode.class);
+        client.index(i -> i.index(index).id(id).document(doc()).opType(OpType.Create));
+        GetResponse<ObjectNode> read = client.get(g -> g.index(index).id(id), ObjectNode.class);
+        client.index(i -> i.index(index).id(id).document(doc()).ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()));
+    }
+
+    private static ObjectNode doc() {
+        return JSON.createObjectNode().put("status", "in_progress");
+    }
+
+    /** Records a sample, except the first 50 (warm-up). */
+    private static void record(Histogram histogram, int i, long nanos) {
+        if (i >= 50) {
+            histogram.recordValue(Math.min(nanos, histogram.getHighestTrackableValue()));
+        }
+    }
+
+    private static String line(String name, Histogram h) {
+        return String.format(Locale.ROOT, "%-42s p50 %7.2f ms  p99 %7.2f ms", name, h.getValueAtPercentile(50) / 1e6,
+            h.getValueAtPercentile(99) / 1e6);
+    }
+
+    private static double ratio(Histogram a, Histogram b, double percentile) {
+        return a.getValueAtPercentile(percentile) / (double) b.getValueAtPercentile(percentile);
+    }
+
+    /** The benchmark's task type: does nothing, or blocks until cancelled, and records when it started and stopped. */
+    static final class Probe implements TaskDefinition<Map<String, Object>, Map<String, Object>> {
+        private final Map<String, CountDownLatch> starts = new ConcurrentHashMap<>();
+        private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+        private final Map<String, CountDownLatch> cancels = new ConcurrentHashMap<>();
+        private final Map<String, Long> sawCancelAt = new ConcurrentHashMap<>();
+        private final Set<String> finishNext = ConcurrentHashMap.newKeySet();
+
+        CountDownLatch expect(String id) {
+            CountDownLatch latch = new CountDownLatch(1);
+            starts.put(id, latch);
+            return latch;
+        }
+
+        CountDownLatch expectCancel(String id) {
+            CountDownLatch latch = new CountDownLatch(1);
+            cancels.put(id, latch);
+            return latch;
+        }
+
+        void finishNextRunOf(String id) {
+            finishNext.add(id);
+        }
+
+        long startedAt(String id) {
+            return startedAt.get(id);
+        }
+
+        long sawCancelAt(String id) {
+            return sawCancelAt.get(id);
+        }
+
+        @Override
+        public String type() {
+            return "probe";
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Class<Map<String, Object>> paramsType() {
+            return (Class<Map<String, Object>>) (Class<?>) Map.class;
+        }
+
+        @Override
+        public Map<String, Object> run(TaskContext<Map<String, Object>> context) throws InterruptedException {
+            String id = context.taskId();
+            startedAt.put(id, System.nanoTime());
+            CountDownLatch started = starts.get(id);
+            if (started != null) {
+                started.countDown();
+            }
+            if ("block".equals(context.params().get("mode")) && !finishNext.remove(id)) {
+                context.cancellation().await(Duration.ofHours(1));
+                sawCancelAt.put(id, System.nanoTime());
+                CountDownLatch saw = cancels.get(id);
+                if (saw != null) {
+                    saw.countDown();
+                }
+                throw new TaskCancelledException(context.cancellation().reason().orElseThrow());
+            }
+            return Map.of();
+        }
+    }
+}
