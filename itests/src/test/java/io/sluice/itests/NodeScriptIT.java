@@ -84,10 +84,11 @@ public class NodeScriptIT {
         assertConsole(0, "Bundle ID", "bundle:install -s mvn:io.sluice/sluice-sample-tasks/" + System.getProperty("project.version"));
         assertConsole(0, "sample_sleep", "task:types");
         assertConsole(0, "Scheduled sample_sleep_logs: in_progress",
-            "task:schedule --stream logs --params '{\"steps\": 1000, \"stepMillis\": 1000}' sample_sleep");
+            "task:schedule --stream logs --params '{\"steps\": 1000, \"stepMillis\": 1000, \"ignoreCancel\": true}' sample_sleep");
         assertConsole(0, "in_progress", "task:show sample_sleep_logs");
         assertConsole(0, "already in_progress", "task:schedule --stream logs sample_sleep");
         assertConsole(0, "sample_sleep_logs", "task:list --stream logs");
+        // The run ignores its cancel, so the cancellation is still going on (for the 10 s grace) when we schedule.
         assertConsole(0, "sample_sleep_logs: being_canceled", "task:cancel sample_sleep_logs");
         assertConsole(1, "is being canceled", "task:schedule --stream logs sample_sleep");
         assertConsole(1, "only a completed task can be acknowledged", "task:ack sample_sleep_logs");

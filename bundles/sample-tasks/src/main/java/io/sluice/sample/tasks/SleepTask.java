@@ -9,7 +9,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code sample_sleep}: sleeps in small steps, reporting progress after each, and stops at once when cancelled.
- * Params: {@code {"steps": 10, "stepMillis": 500}}.
+ * Params: {@code {"steps": 10, "stepMillis": 500}}; {@code "ignoreCancel": true} makes it a stubborn task that sleeps on
+ * through its cancellation, to see the scheduler's grace period at work (do not copy that part).
  */
 @Component(service = TaskDefinition.class)
 public final class SleepTask implements TaskDefinition<SleepTask.Params, SleepTask.Result> {
@@ -17,12 +18,14 @@ public final class SleepTask implements TaskDefinition<SleepTask.Params, SleepTa
     /**
      * @param steps how many steps, 1 to 100000 (default 10)
      * @param stepMillis how long each step sleeps, 0 to 600000 ms (default 500)
+     * @param ignoreCancel keep sleeping when cancelled (default false)
      */
-    public record Params(Integer steps, Integer stepMillis) {
+    public record Params(Integer steps, Integer stepMillis, Boolean ignoreCancel) {
         /** Defaults for what is left out. */
         public Params {
             steps = steps == null ? 10 : steps;
             stepMillis = stepMillis == null ? 500 : stepMillis;
+            ignoreCancel = ignoreCancel != null && ignoreCancel;
         }
     }
 
@@ -65,13 +68,27 @@ public final class SleepTask implements TaskDefinition<SleepTask.Params, SleepTa
         }
     }
 
+    /** What a badly written task does: swallow interrupts and carry on. */
+    private static void sleepThroughCancellation(long millis) {
+        long until = System.nanoTime() + Duration.ofMillis(millis).toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.max(1, Duration.ofNanos(until - System.nanoTime()).toMillis()));
+            } catch (InterruptedException ignored) {
+                // deliberately ignored: this mode shows the grace period
+            }
+        }
+    }
+
     @Override
     public Result run(TaskContext<Params> context) throws InterruptedException {
         Params params = context.params();
         long started = System.nanoTime();
         for (int step = 1; step <= params.steps(); step++) {
-            // await instead of Thread.sleep: returns at once when the task is cancelled.
-            if (context.cancellation().await(Duration.ofMillis(params.stepMillis()))) {
+            if (params.ignoreCancel()) {
+                sleepThroughCancellation(params.stepMillis());
+            } else if (context.cancellation().await(Duration.ofMillis(params.stepMillis()))) {
+                // await instead of Thread.sleep: returns at once when the task is cancelled.
                 throw new TaskCancelledException(context.cancellation().reason().orElseThrow());
             }
             context.progress(new Progress(step, params.steps()));

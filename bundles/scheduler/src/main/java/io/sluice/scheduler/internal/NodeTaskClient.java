@@ -122,15 +122,29 @@ public final class NodeTaskClient implements TaskClient {
             "no installed bundle provides task type '" + request.type() + "'; installed types: "
                 + types.infos().stream().map(TaskTypeInfo::type).collect(Collectors.joining(", ", "[", "]"))));
         Map<String, Object> params = json.toObject(json.bind(definition, request.params()), "params");
-        // An explicit id may name a task of another stream: the caller must be allowed to replace that one too.
-        store.get(caller.space(), id).map(StoredTask::document)
-            .filter(existing -> !java.util.Objects.equals(existing.stream(), stream))
-            .ifPresent(existing -> requireManage(existing.stream(), caller));
-        TaskLifecycle.Result result = lifecycle.apply(caller.space(), id,
-            new Schedule(definition.type(), stream, caller.space(), caller.user(), params));
+        if (request.id() != null) {
+            // An explicit id may name a task of another stream: the caller must be allowed to replace that one too.
+            store.get(caller.space(), id).map(StoredTask::document)
+                .filter(existing -> !java.util.Objects.equals(existing.stream(), stream))
+                .ifPresent(existing -> requireManage(existing.stream(), caller));
+        }
+        // With a free slot here, the new run is stored already claimed by this node and starts at once.
         LocalRuns runs = localRuns;
-        if (runs != null && result.kind() == TaskLifecycle.Kind.WRITTEN) {
-            runs.scheduled(caller.space(), id, definition.type());
+        Optional<LocalRuns.Slot> slot = runs == null ? Optional.empty() : runs.reserve(definition.type());
+        TaskLifecycle.Result result;
+        try {
+            result = lifecycle.apply(caller.space(), id, new Schedule(definition.type(), stream, caller.space(),
+                caller.user(), params, slot.map(LocalRuns.Slot::node).orElse(null)));
+        } catch (RuntimeException e) {
+            slot.ifPresent(LocalRuns.Slot::release);
+            throw e;
+        }
+        if (slot.isPresent()) {
+            if (result.kind() == TaskLifecycle.Kind.WRITTEN) {
+                slot.get().start(result.stored());
+            } else {
+                slot.get().release();
+            }
         }
         return result.document();
     }

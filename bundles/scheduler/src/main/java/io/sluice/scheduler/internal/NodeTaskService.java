@@ -73,8 +73,8 @@ public final class NodeTaskService implements TaskService, LocalRuns {
     }
 
     @Override
-    public void scheduled(String space, String id, String type) {
-        runner.scheduled(space, id, type);
+    public Optional<Slot> reserve(String type) {
+        return runner.reserve(type);
     }
 
     @Override

@@ -29,6 +29,8 @@ final class Run<P> implements TaskContext<P> {
     static final String MDC_TASK_ID = "sluice.task.id";
 
     final TaskDocument claimed;
+    /** The version this run last wrote (or read): its writes decide on it first, saving a read. */
+    volatile io.sluice.store.StoredTask latest;
     final RunId id;
     final TaskDefinition<P, ?> definition;
     final RunSignal signal = new RunSignal();
@@ -42,10 +44,11 @@ final class Run<P> implements TaskContext<P> {
     private final AtomicReference<Object> unsentProgress = new AtomicReference<>();
     private volatile Future<?> timeout;
 
-    Run(TaskDocument claimed, TaskDefinition<P, ?> definition, P params, Instant startedAt,
+    Run(io.sluice.store.StoredTask claimed, TaskDefinition<P, ?> definition, P params, Instant startedAt,
         Supplier<ScopedClients> scopedClients, Runnable progressChanged) {
-        this.claimed = claimed;
-        this.id = RunId.of(claimed);
+        this.claimed = claimed.document();
+        this.latest = claimed;
+        this.id = RunId.of(this.claimed);
         this.definition = definition;
         this.params = params;
         this.startedAt = startedAt;

@@ -70,8 +70,16 @@ final class TaskLifecycle {
 
     /** Applies an action to task {@code id} in {@code space}. Refusals are thrown as their {@code TaskException}. */
     Result apply(String space, String id, Action action) {
+        return apply(space, id, action, null);
+    }
+
+    /**
+     * Applies an action, deciding first on {@code known} (the version the caller last wrote, saving a read); if that
+     * is no longer current the write conflicts, and later rounds read as usual.
+     */
+    Result apply(String space, String id, Action action, StoredTask known) {
         for (int round = 1; ; round++) {
-            Optional<StoredTask> current = store.get(space, id);
+            Optional<StoredTask> current = round == 1 && known != null ? Optional.of(known) : store.get(space, id);
             Decision decision = transitions.decide(id, current, action, now());
             if (decision instanceof Keep keep) {
                 return new Result(Kind.KEPT, keep.current(), current.orElse(null), null);

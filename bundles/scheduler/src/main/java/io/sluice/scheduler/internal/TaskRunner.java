@@ -121,12 +121,39 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     // ---- what the client tells us ----------------------------------------------------------------------------
 
-    /** A task was scheduled on this node: claim it now if this node can run it, rather than at the next poll. */
     @Override
-    public void scheduled(String space, String id, String type) {
-        if (types.definition(type).isPresent()) {
-            claimOnWorker(space, id);
+    public Optional<Slot> reserve(String type) {
+        Optional<TaskDefinition<?, ?>> definition = types.definition(type);
+        if (stopping || definition.isEmpty() || tooManyOfType(definition.get()) || !slots.tryAcquire()) {
+            return Optional.empty();
         }
+        AtomicBoolean used = new AtomicBoolean();
+        return Optional.of(new Slot() {
+            @Override
+            public String node() {
+                return settings.nodeId();
+            }
+
+            @Override
+            public void start(StoredTask claimed) {
+                if (!used.compareAndSet(false, true)) {
+                    return;
+                }
+                try {
+                    workers.execute(() -> runClaimed(claimed));
+                } catch (RejectedExecutionException e) {
+                    slots.release();
+                    runs.release(claimed.document().space(), claimed.id(), TaskTransitions.RunId.of(claimed.document()), claimed);
+                }
+            }
+
+            @Override
+            public void release() {
+                if (used.compareAndSet(false, true)) {
+                    slots.release();
+                }
+            }
+        });
     }
 
     /** A cancel was stored for a task: if it runs here, signal it now rather than at the next heartbeat. */
@@ -172,16 +199,31 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     /** On a worker holding a slot: claim the task and run it here. The slot is released when the run ends. */
     private void claimAndRun(String space, String id) {
-        Run<?> run = null;
+        StoredTask claimed = null;
         try {
             Result claim = runs.claim(space, id, settings.nodeId());
-            if (claim.kind() != Kind.WRITTEN) {
-                claimsLost.increment();
+            if (claim.kind() == Kind.WRITTEN) {
+                claimed = claim.stored();
             } else {
-                run = prepare(claim.document());
+                claimsLost.increment();
             }
         } catch (RuntimeException e) {
             LOG.warn("Claiming task {} failed: {}", id, e.getMessage());
+        }
+        if (claimed == null) {
+            slots.release();
+        } else {
+            runClaimed(claimed);
+        }
+    }
+
+    /** On a worker holding a slot: run a task this node claimed. */
+    private void runClaimed(StoredTask claimed) {
+        Run<?> run = null;
+        try {
+            run = prepare(claimed);
+        } catch (RuntimeException e) {
+            LOG.warn("Starting task {} failed: {}", claimed.id(), e.getMessage());
         }
         if (run == null) {
             slots.release();
@@ -191,19 +233,20 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     }
 
     /** Makes the run of a claimed task; null (and the claim given back) if it cannot run here after all. */
-    private Run<?> prepare(TaskDocument claimed) {
+    private Run<?> prepare(StoredTask stored) {
+        TaskDocument claimed = stored.document();
         Optional<TaskDefinition<?, ?>> definition = types.definition(claimed.type());
         TaskTransitions.RunId runId = TaskTransitions.RunId.of(claimed);
         if (definition.isEmpty() || stopping || tooManyOfType(definition.get())) {
-            runs.release(claimed.space(), claimed.id(), runId);
+            runs.release(claimed.space(), claimed.id(), runId, stored);
             return null;
         }
         Run<?> run;
         try {
-            run = newRun(claimed, definition.get());
+            run = newRun(stored, definition.get());
         } catch (InvalidParamsException e) {
             runs.fail(claimed.space(), claimed.id(), runId, new TaskError("invalid_params", e.getMessage()),
-                Outcome.FAILED, false, 1, null);
+                Outcome.FAILED, false, 1, null, stored);
             return null;
         }
         Instant now = clock.instant();
@@ -215,9 +258,9 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         return run;
     }
 
-    private <P> Run<P> newRun(TaskDocument claimed, TaskDefinition<P, ?> definition) {
-        P params = json.rebind(definition.paramsType(), claimed.params());
-        String key = key(claimed.space(), claimed.id());
+    private <P> Run<P> newRun(StoredTask claimed, TaskDefinition<P, ?> definition) {
+        P params = json.rebind(definition.paramsType(), claimed.document().params());
+        String key = key(claimed.document().space(), claimed.id());
         return new Run<>(claimed, definition, params, clock.instant(), scopedClients, () -> progressChanged(key));
     }
 
@@ -266,24 +309,24 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             Result written;
             if (reason.isPresent()) {
                 written = switch (reason.get()) {
-                    case CANCELED, TYPE_UNREGISTERED, NODE_STOPPING -> runs.release(space, id, run.id);
+                    case CANCELED, TYPE_UNREGISTERED, NODE_STOPPING -> runs.release(space, id, run.id, run.latest);
                     case TIMED_OUT -> runs.fail(space, id, run.id, new TaskError("timeout", "attempt " + run.attempt()
                             + " ran longer than its timeout of " + run.definition.timeout().toSeconds() + " s"),
-                        Outcome.TIMED_OUT, true, maxAttempts(run.definition), retryAt(run.claimed));
+                        Outcome.TIMED_OUT, true, maxAttempts(run.definition), retryAt(run.claimed), run.latest);
                     case CLAIM_LOST -> null;
                 };
             } else if (error == null) {
-                written = runs.complete(space, id, run.id, result);
+                written = runs.complete(space, id, run.id, result, run.latest);
             } else if (error instanceof TaskFailure failure) {
                 written = runs.fail(space, id, run.id, new TaskError(failure.code(), String.valueOf(failure.getMessage())),
-                    Outcome.FAILED, false, maxAttempts(run.definition), null);
+                    Outcome.FAILED, false, maxAttempts(run.definition), null, run.latest);
             } else if (error instanceof TaskCancelledException) {
                 // Thrown without our signal: the task cancelled itself. Treat as a release.
-                written = runs.release(space, id, run.id);
+                written = runs.release(space, id, run.id, run.latest);
             } else {
                 LOG.warn("Task {} attempt {} failed: {}", id, run.attempt(), error.toString());
                 written = runs.fail(space, id, run.id, new TaskError("error", error.toString()), Outcome.FAILED, true,
-                    maxAttempts(run.definition), retryAt(run.claimed));
+                    maxAttempts(run.definition), retryAt(run.claimed), run.latest);
             }
             if (written != null && written.kind() == Kind.LOST) {
                 LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
@@ -334,10 +377,13 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         }
         Result beat;
         try {
-            beat = runs.heartbeat(run.space(), run.taskId(), run.id, run.takeProgress());
+            beat = runs.heartbeat(run.space(), run.taskId(), run.id, run.takeProgress(), run.latest);
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat of task {} failed: {}", run.taskId(), e.getMessage());
             return;
+        }
+        if (beat.kind() == Kind.WRITTEN) {
+            run.latest = beat.stored();
         }
         if (beat.kind() == Kind.LOST) {
             if (run.signal.fire(CancellationReason.CLAIM_LOST)) {

@@ -8,6 +8,7 @@ import io.sluice.scheduler.internal.TaskTransitions.Heartbeat;
 import io.sluice.scheduler.internal.TaskTransitions.Reap;
 import io.sluice.scheduler.internal.TaskTransitions.Release;
 import io.sluice.scheduler.internal.TaskTransitions.RunId;
+import io.sluice.store.StoredTask;
 import io.sluice.task.AttemptRecord.Outcome;
 import io.sluice.task.TaskError;
 import java.time.Instant;
@@ -36,8 +37,13 @@ final class TaskRuns {
     }
 
     Result heartbeat(String space, String id, RunId run, Object progress) {
+        return heartbeat(space, id, run, progress, null);
+    }
+
+    /** A heartbeat decided on the version the run last wrote ({@code known}, or {@code null} to read). */
+    Result heartbeat(String space, String id, RunId run, Object progress, StoredTask known) {
         Map<String, Object> asJson = progress == null ? null : json.toObject(progress, "progress");
-        return lifecycle.apply(space, id, new Heartbeat(run, asJson));
+        return lifecycle.apply(space, id, new Heartbeat(run, asJson), known);
     }
 
     /**
@@ -45,28 +51,42 @@ final class TaskRuns {
      * clear error instead of a store error.
      */
     Result complete(String space, String id, RunId run, Object payload) {
+        return complete(space, id, run, payload, null);
+    }
+
+    /** {@link #complete(String, String, RunId, Object)} decided on the version the run last wrote. */
+    Result complete(String space, String id, RunId run, Object payload, StoredTask known) {
         Map<String, Object> asJson;
         try {
             asJson = json.toObject(payload, "the task's result");
         } catch (IllegalArgumentException e) {
-            return fail(space, id, run, new TaskError("invalid_payload", e.getMessage()), Outcome.FAILED, false, 1, null);
+            return fail(space, id, run, new TaskError("invalid_payload", e.getMessage()), Outcome.FAILED, false, 1, null, known);
         }
         long size = json.size(asJson);
         if (size > maxPayloadBytes) {
             return fail(space, id, run, new TaskError("payload_too_large", String.format(Locale.ROOT,
                 "the task's result is %,d bytes as JSON; the limit is %,d (maxPayloadBytes)", size, maxPayloadBytes)),
-                Outcome.FAILED, false, 1, null);
+                Outcome.FAILED, false, 1, null, known);
         }
-        return lifecycle.apply(space, id, new Complete(run, asJson));
+        return lifecycle.apply(space, id, new Complete(run, asJson), known);
     }
 
     Result fail(String space, String id, RunId run, TaskError error, Outcome outcome, boolean retryable, int maxAttempts,
                 Instant retryAt) {
-        return lifecycle.apply(space, id, new Fail(run, error, outcome, retryable, maxAttempts, retryAt));
+        return fail(space, id, run, error, outcome, retryable, maxAttempts, retryAt, null);
+    }
+
+    Result fail(String space, String id, RunId run, TaskError error, Outcome outcome, boolean retryable, int maxAttempts,
+                Instant retryAt, StoredTask known) {
+        return lifecycle.apply(space, id, new Fail(run, error, outcome, retryable, maxAttempts, retryAt), known);
     }
 
     Result release(String space, String id, RunId run) {
-        return lifecycle.apply(space, id, new Release(run));
+        return release(space, id, run, null);
+    }
+
+    Result release(String space, String id, RunId run, StoredTask known) {
+        return lifecycle.apply(space, id, new Release(run), known);
     }
 
     Result reap(String space, String id, int maxAttempts) {

@@ -31,6 +31,8 @@ import java.util.Optional;
  * -------------+-------------+-----------------------+-----------------------------+--------------+-------------------------------
  * schedule     | new run     | healthy: no change    | healthy: refuse (409)       | new run      | new run
  *              |             | stale: new run        | stale: canceled + new run   |              |
+ *              |             |                       |                             |              |
+ *   (a new run is queued, or created already claimed when the scheduling node reserved a slot for it)
  * cancel       | not_started | being_canceled        | no change                   | no change    | no change
  * acknowledge  | refuse (409)| refuse (409)          | refuse (409)                | acknowledged | refuse (409)
  * claim        | lost        | unclaimed + due: own  | lost                        | lost         | lost
@@ -84,8 +86,12 @@ final class TaskTransitions {
     sealed interface Action {
     }
 
-    /** A user schedules a run. {@code params} are already bound and checked. */
-    record Schedule(String type, String stream, String space, String owner, Map<String, Object> params) implements Action {
+    /**
+     * A user schedules a run. {@code params} are already bound and checked. {@code claimFor} names the node that
+     * reserved a slot to run it at once (the run is then created claimed, saving a write), or is {@code null}.
+     */
+    record Schedule(String type, String stream, String space, String owner, Map<String, Object> params, String claimFor)
+        implements Action {
     }
 
     /** A user cancels. */
@@ -188,14 +194,20 @@ final class TaskTransitions {
         };
     }
 
-    /** A fresh run: no claim, no payload or error, history carried over; a stale cancellation is finished first. */
+    /**
+     * A fresh run: no payload or error, history carried over; a stale cancellation is finished first. Queued, or
+     * claimed by {@code claimFor} as its first attempt.
+     */
     private static TaskDocument newRun(String id, Schedule s, TaskDocument previous, Instant now, boolean finishCancel) {
         Instant lastCompleted = previous == null ? null : previous.lastCompletedAt();
         Instant lastFailed = previous == null ? null : previous.lastFailedAt();
         Instant lastCanceled = finishCancel ? now : previous == null ? null : previous.lastCanceledAt();
         Instant lastAcknowledged = previous == null ? null : previous.lastAcknowledgedAt();
-        return new TaskDocument(id, s.type(), TaskStatus.IN_PROGRESS, s.stream(), s.space(), s.owner(), now, now, null, null, 0,
-            lastCompleted, lastFailed, lastCanceled, lastAcknowledged, s.params(), null, null, null, List.of());
+        boolean claimed = s.claimFor() != null;
+        return new TaskDocument(id, s.type(), TaskStatus.IN_PROGRESS, s.stream(), s.space(), s.owner(), now, now,
+            claimed ? now : null, s.claimFor(), claimed ? 1 : 0, lastCompleted, lastFailed, lastCanceled, lastAcknowledged,
+            s.params(), null, null, null,
+            claimed ? List.of(new AttemptRecord(1, s.claimFor(), now, null, null, null)) : List.of());
     }
 
     private static Decision cancel(String id, Optional<TaskRecord> current, Instant now) {

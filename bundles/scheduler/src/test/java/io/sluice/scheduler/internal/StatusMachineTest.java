@@ -62,6 +62,59 @@ class StatusMachineTest {
     }
 
     @Test
+    void scheduleWithASlotReservedOnThisNodeCreatesTheRunAlreadyClaimed() {
+        RecordingSlots slots = new RecordingSlots();
+        t.client.bindLocalRuns(slots);
+        TaskDocument task = schedule(Map.of());
+        assertEquals("node-local", task.node());
+        assertEquals(1, task.attempt());
+        assertEquals(t.clock.instant(), task.heartbeatAt());
+        assertEquals(1, task.attempts().size());
+        assertEquals(task, slots.started.orElseThrow().document());
+        assertEquals(stored().version(), slots.started.orElseThrow().version());
+    }
+
+    @Test
+    void aNoOpScheduleGivesTheReservedSlotBack() {
+        schedule(Map.of());
+        RecordingSlots slots = new RecordingSlots();
+        t.client.bindLocalRuns(slots);
+        schedule(Map.of());
+        assertTrue(slots.released);
+        assertTrue(slots.started.isEmpty());
+    }
+
+    /** A node's runner as the client sees it, recording what the client hands over. */
+    private static final class RecordingSlots implements LocalRuns {
+        Optional<StoredTask> started = Optional.empty();
+        boolean released;
+
+        @Override
+        public Optional<Slot> reserve(String type) {
+            return Optional.of(new Slot() {
+                @Override
+                public String node() {
+                    return "node-local";
+                }
+
+                @Override
+                public void start(StoredTask claimed) {
+                    started = Optional.of(claimed);
+                }
+
+                @Override
+                public void release() {
+                    released = true;
+                }
+            });
+        }
+
+        @Override
+        public void canceled(String space, String id) {
+        }
+    }
+
+    @Test
     void scheduleOnAHealthyRunIsANoOpThatReturnsIt() {
         TaskDocument first = schedule(Map.of("steps", 3));
         t.clock.advance(Duration.ofSeconds(5));
