@@ -82,7 +82,7 @@ public final class TaskLifecycleBenchmark {
             AtomicLong ids = new AtomicLong();
             Figures raw = Measure.run("raw: 3 x (GET + conditional index)", 8, warmup, measure, t -> () -> {
                 String id = "default:raw-" + ids.incrementAndGet();
-                ObjectNode doc = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", "x");
+                ObjectNode doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("status", "x");
                 client.get(g -> g.index(store.index()).id(id), ObjectNode.class);
                 var created = client.index(i -> i.index(store.index()).id(id).opType(OpType.Create).document(doc));
                 for (int step = 0; step < 2; step++) {
