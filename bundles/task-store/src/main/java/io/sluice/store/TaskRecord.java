@@ -1,5 +1,6 @@
 package io.sluice.store;
 
+import io.sluice.auth.TaskApiKey;
 import io.sluice.task.TaskDocument;
 import java.time.Instant;
 import java.util.Objects;
@@ -9,8 +10,9 @@ import java.util.Objects;
  *
  * @param document the task document
  * @param runAfter when a queued task may be claimed again (retry backoff), or {@code null} for at once
+ * @param apiKey the task API key of the current run (its secret encrypted), or {@code null}
  */
-public record TaskRecord(TaskDocument document, Instant runAfter) {
+public record TaskRecord(TaskDocument document, Instant runAfter, TaskApiKey apiKey) {
 
     /** The document is required, with its space. */
     public TaskRecord {
@@ -18,9 +20,19 @@ public record TaskRecord(TaskDocument document, Instant runAfter) {
         Objects.requireNonNull(document.space(), "document.space");
     }
 
-    /** A record with no backoff. */
+    /** A record with no backoff and no key. */
     public static TaskRecord of(TaskDocument document) {
-        return new TaskRecord(document, null);
+        return new TaskRecord(document, null, null);
+    }
+
+    /** The same run with a new document: the key is kept, any backoff ends. */
+    public TaskRecord next(TaskDocument next) {
+        return new TaskRecord(next, null, apiKey);
+    }
+
+    /** The same run with a new document, queued until {@code until}. */
+    public TaskRecord next(TaskDocument next, Instant until) {
+        return new TaskRecord(next, until, apiKey);
     }
 
     /** The task id. */

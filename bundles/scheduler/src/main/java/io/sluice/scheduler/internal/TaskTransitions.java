@@ -1,5 +1,6 @@
 package io.sluice.scheduler.internal;
 
+import io.sluice.auth.TaskApiKey;
 import io.sluice.store.StoredTask;
 import io.sluice.store.TaskRecord;
 import io.sluice.task.AttemptRecord;
@@ -89,9 +90,10 @@ final class TaskTransitions {
     /**
      * A user schedules a run. {@code params} are already bound and checked. {@code claimFor} names the node that
      * reserved a slot to run it at once (the run is then created claimed, saving a write), or is {@code null}.
+     * {@code apiKey} is the task API key minted for the new run, or {@code null}.
      */
-    record Schedule(String type, String stream, String space, String owner, Map<String, Object> params, String claimFor)
-        implements Action {
+    record Schedule(String type, String stream, String space, String owner, Map<String, Object> params, String claimFor,
+                    TaskApiKey apiKey) implements Action {
     }
 
     /** A user cancels. */
@@ -178,19 +180,20 @@ final class TaskTransitions {
 
     private Decision schedule(String id, Optional<TaskRecord> current, Schedule s, Instant now) {
         if (current.isEmpty()) {
-            return new Write(TaskRecord.of(newRun(id, s, null, now, false)));
+            return new Write(new TaskRecord(newRun(id, s, null, now, false), null, s.apiKey()));
         }
         TaskRecord record = current.get();
         TaskDocument task = record.document();
         boolean stale = staleness.isStale(record, now);
         return switch (task.status()) {
-            case IN_PROGRESS -> stale ? new Write(TaskRecord.of(newRun(id, s, task, now, false))) : new Keep(task);
+            case IN_PROGRESS -> stale ? new Write(new TaskRecord(newRun(id, s, task, now, false), null, s.apiKey())) : new Keep(task);
             case BEING_CANCELED -> stale
-                ? new Write(TaskRecord.of(newRun(id, s, task, now, true)))
+                ? new Write(new TaskRecord(newRun(id, s, task, now, true), null, s.apiKey()))
                 : new Refuse(new CancellationInProgressException("task " + id + " is being canceled; schedule it again "
                     + "once that is done (a cancellation nobody finishes is given up after "
                     + staleness.staleAfter().toSeconds() + " s without a sign of life)"));
-            case NOT_STARTED, COMPLETED, FAILED, CANCELED, ACKNOWLEDGED -> new Write(TaskRecord.of(newRun(id, s, task, now, false)));
+            case NOT_STARTED, COMPLETED, FAILED, CANCELED, ACKNOWLEDGED ->
+                new Write(new TaskRecord(newRun(id, s, task, now, false), null, s.apiKey()));
         };
     }
 
@@ -218,7 +221,7 @@ final class TaskTransitions {
         if (task.status() != TaskStatus.IN_PROGRESS) {
             return new Keep(task);
         }
-        return new Write(new TaskRecord(with(task).status(TaskStatus.BEING_CANCELED).updatedAt(now).build(),
+        return new Write(current.get().next(with(task).status(TaskStatus.BEING_CANCELED).updatedAt(now).build(),
             current.get().runAfter()));
     }
 
@@ -229,7 +232,7 @@ final class TaskTransitions {
                 + ": only a completed task can be acknowledged"));
         }
         TaskDocument task = current.get().document();
-        return new Write(TaskRecord.of(with(task).status(TaskStatus.ACKNOWLEDGED).updatedAt(now).lastAcknowledgedAt(now).build()));
+        return new Write(current.get().next(with(task).status(TaskStatus.ACKNOWLEDGED).updatedAt(now).lastAcknowledgedAt(now).build()));
     }
 
     private static Decision claim(Optional<TaskRecord> current, Claim claim, Instant now) {
@@ -250,7 +253,7 @@ final class TaskTransitions {
         int attempt = task.attempt() + 1;
         List<AttemptRecord> log = new ArrayList<>(task.attempts());
         log.add(new AttemptRecord(attempt, claim.node(), now, null, null, null));
-        return new Write(TaskRecord.of(with(task).node(claim.node()).attempt(attempt).heartbeatAt(now).updatedAt(now)
+        return new Write(record.next(with(task).node(claim.node()).attempt(attempt).heartbeatAt(now).updatedAt(now)
             .attempts(capped(log)).build()));
     }
 
@@ -261,7 +264,7 @@ final class TaskTransitions {
         }
         TaskDocument task = own.get();
         Map<String, Object> progress = beat.progress() != null ? beat.progress() : task.progress();
-        return new Write(TaskRecord.of(with(task).heartbeatAt(now).updatedAt(now).progress(progress).build()));
+        return new Write(current.get().next(with(task).heartbeatAt(now).updatedAt(now).progress(progress).build()));
     }
 
     private static Decision complete(Optional<TaskRecord> current, Complete complete, Instant now) {
@@ -271,9 +274,9 @@ final class TaskTransitions {
         }
         TaskDocument task = own.get();
         if (task.status() == TaskStatus.BEING_CANCELED) {
-            return new Write(TaskRecord.of(canceled(task, now)));
+            return new Write(current.get().next(canceled(task, now)));
         }
-        return new Write(TaskRecord.of(with(task).status(TaskStatus.COMPLETED).updatedAt(now).heartbeatAt(now)
+        return new Write(current.get().next(with(task).status(TaskStatus.COMPLETED).updatedAt(now).heartbeatAt(now)
             .lastCompletedAt(now).payload(complete.payload()).progress(null)
             .attempts(ended(task, now, Outcome.COMPLETED, null)).build()));
     }
@@ -285,16 +288,16 @@ final class TaskTransitions {
         }
         TaskDocument task = own.get();
         if (task.status() == TaskStatus.BEING_CANCELED) {
-            return new Write(TaskRecord.of(canceled(task, now)));
+            return new Write(current.get().next(canceled(task, now)));
         }
         int failedBefore = failedAttempts(task);
         if (fail.retryable() && failedBefore + 1 < fail.maxAttempts()) {
             Outcome outcome = fail.outcome() == Outcome.TIMED_OUT ? Outcome.TIMED_OUT : Outcome.RETRYING;
-            return new Write(new TaskRecord(with(task).node(null).heartbeatAt(null).updatedAt(now).progress(null)
+            return new Write(current.get().next(with(task).node(null).heartbeatAt(null).updatedAt(now).progress(null)
                 .attempts(ended(task, now, outcome, fail.error())).build(), fail.retryAt()));
         }
         Outcome outcome = fail.outcome() == Outcome.TIMED_OUT ? Outcome.TIMED_OUT : Outcome.FAILED;
-        return new Write(TaskRecord.of(with(task).status(TaskStatus.FAILED).updatedAt(now).heartbeatAt(now)
+        return new Write(current.get().next(with(task).status(TaskStatus.FAILED).updatedAt(now).heartbeatAt(now)
             .lastFailedAt(now).error(fail.error()).progress(null).attempts(ended(task, now, outcome, fail.error())).build()));
     }
 
@@ -305,9 +308,9 @@ final class TaskTransitions {
         }
         TaskDocument task = own.get();
         if (task.status() == TaskStatus.BEING_CANCELED) {
-            return new Write(TaskRecord.of(canceled(task, now)));
+            return new Write(current.get().next(canceled(task, now)));
         }
-        return new Write(TaskRecord.of(with(task).node(null).heartbeatAt(null).updatedAt(now)
+        return new Write(current.get().next(with(task).node(null).heartbeatAt(null).updatedAt(now)
             .attempts(ended(task, now, Outcome.RELEASED, null)).build()));
     }
 
@@ -319,16 +322,16 @@ final class TaskTransitions {
         TaskDocument task = record.document();
         boolean stale = staleness.isStale(record, now);
         if (task.status() == TaskStatus.BEING_CANCELED && (stale || task.node() == null)) {
-            return new Write(TaskRecord.of(canceled(task, now)));
+            return new Write(record.next(canceled(task, now)));
         }
         if (task.status() == TaskStatus.IN_PROGRESS && stale && task.node() != null) {
             TaskError lost = new TaskError("node_lost", "node " + task.node() + " stopped sending heartbeats"
                 + (task.heartbeatAt() == null ? "" : " after " + task.heartbeatAt()));
             if (failedAttempts(task) + 1 < reap.maxAttempts()) {
-                return new Write(TaskRecord.of(with(task).node(null).heartbeatAt(null).updatedAt(now)
+                return new Write(record.next(with(task).node(null).heartbeatAt(null).updatedAt(now)
                     .attempts(ended(task, now, Outcome.NODE_LOST, lost)).build()));
             }
-            return new Write(TaskRecord.of(with(task).status(TaskStatus.FAILED).updatedAt(now).lastFailedAt(now)
+            return new Write(record.next(with(task).status(TaskStatus.FAILED).updatedAt(now).lastFailedAt(now)
                 .error(lost).attempts(ended(task, now, Outcome.NODE_LOST, lost)).build()));
         }
         return new Keep(task);

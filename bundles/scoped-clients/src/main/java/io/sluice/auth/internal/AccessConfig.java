@@ -11,6 +11,13 @@ public @interface AccessConfig {
         description = "Entries <role>:<read|manage>:<stream pattern>, for example viewer:read:logs*. manage implies read.")
     String[] grants() default {"admin:manage:*"};
 
+    @AttributeDefinition(name = "JAAS realm", description = "The Karaf JAAS realm HTTP passwords are checked against.")
+    String realm() default "karaf";
+
+    @AttributeDefinition(name = "Login cache (s)",
+        description = "How long a successful password login is remembered, so that pollers do not log in every time.", min = "0")
+    int loginCacheSeconds() default 10;
+
     @AttributeDefinition(name = "Admin roles",
         description = "Roles that administer the task service: every stream, and tasks that have no stream.")
     String[] adminRoles() default {"admin"};

@@ -49,7 +49,8 @@ final class RoleGrants {
         return new RoleGrants(grants);
     }
 
-    private static Pattern glob(String pattern) {
+    /** A stream pattern where {@code *} matches any run of characters and everything else is literal. */
+    static Pattern glob(String pattern) {
         StringBuilder regex = new StringBuilder();
         for (String literal : pattern.split("\\*", -1)) {
             if (regex.length() > 0 || pattern.startsWith("*")) {

@@ -3,6 +3,7 @@ package io.sluice.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.auth.TaskApiKey;
 import io.sluice.store.TaskRecord;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.TaskDocument;
@@ -26,9 +27,9 @@ final class StoredTaskJson {
                   Instant runAfter, Body task) {
     }
 
-    /** The {@code task} object. */
+    /** The {@code task} object: stored, never indexed. */
     record Body(Map<String, Object> params, Map<String, Object> payload, TaskError error, Map<String, Object> progress,
-                List<AttemptRecord> attempts) {
+                List<AttemptRecord> attempts, TaskApiKey apiKey) {
     }
 
     private final ObjectMapper mapper = TaskJson.newMapper();
@@ -38,7 +39,7 @@ final class StoredTaskJson {
         Source source = new Source(d.id(), d.type(), d.status(), d.stream(), d.space(), d.owner(),
             d.createdAt(), d.updatedAt(), d.heartbeatAt(), d.node(), d.attempt(),
             d.lastCompletedAt(), d.lastFailedAt(), d.lastCanceledAt(), d.lastAcknowledgedAt(), record.runAfter(),
-            new Body(d.params(), d.payload(), d.error(), d.progress(), d.attempts()));
+            new Body(d.params(), d.payload(), d.error(), d.progress(), d.attempts(), record.apiKey()));
         return mapper.valueToTree(source);
     }
 
@@ -50,10 +51,10 @@ final class StoredTaskJson {
             throw new IllegalStateException("task document " + json.path("id").asText("?") + " is not readable: "
                 + e.getOriginalMessage(), e);
         }
-        Body body = s.task() == null ? new Body(null, null, null, null, null) : s.task();
+        Body body = s.task() == null ? new Body(null, null, null, null, null, null) : s.task();
         return new TaskRecord(new TaskDocument(s.id(), s.type(), s.status(), s.stream(), s.space(), s.owner(),
             s.createdAt(), s.updatedAt(), s.heartbeatAt(), s.node(), s.attempt(),
             s.lastCompletedAt(), s.lastFailedAt(), s.lastCanceledAt(), s.lastAcknowledgedAt(),
-            body.params(), body.payload(), body.error(), body.progress(), body.attempts()), s.runAfter());
+            body.params(), body.payload(), body.error(), body.progress(), body.attempts()), s.runAfter(), body.apiKey());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.auth.TaskApiKey;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.store.DocVersion;
 import io.sluice.store.StoreConflictException;
@@ -72,11 +73,12 @@ class OpenSearchTaskStoreTest {
             new TaskError("boom", "it broke"), Map.of("step", 2),
             List.of(new AttemptRecord(1, "node-a", T0, T0.plusSeconds(1), AttemptRecord.Outcome.RETRYING, new TaskError("x", "y")),
                 new AttemptRecord(2, "node-a", T0.plusSeconds(1), null, null, null)));
-        StoredTask created = store.create(new TaskRecord(full, T0.plusSeconds(60)));
+        StoredTask created = store.create(new TaskRecord(full, T0.plusSeconds(60), new TaskApiKey("key-1", "c2VhbGVk")));
 
         StoredTask read = store.get("default", "t1").orElseThrow();
         assertEquals(full, read.document());
         assertEquals(T0.plusSeconds(60), read.record().runAfter());
+        assertEquals(new TaskApiKey("key-1", "c2VhbGVk"), read.record().apiKey());
         assertEquals(created.version(), read.version());
     }
 
@@ -145,8 +147,8 @@ class OpenSearchTaskStoreTest {
     @Test
     void queriesForTheSchedulerFindClaimableStaleAndFinishedTasks() throws IOException {
         Instant later = T0.plusSeconds(60);
-        store.create(new TaskRecord(doc("queued", TaskStatus.IN_PROGRESS), null));
-        store.create(new TaskRecord(doc("backoff", TaskStatus.IN_PROGRESS), later));
+        store.create(new TaskRecord(doc("queued", TaskStatus.IN_PROGRESS), null, null));
+        store.create(new TaskRecord(doc("backoff", TaskStatus.IN_PROGRESS), later, null));
         store.create(TaskRecord.of(claimed("beating", "node-a", later)));
         store.create(TaskRecord.of(claimed("silent", "node-b", T0)));
         store.create(TaskRecord.of(doc("done", TaskStatus.COMPLETED, "other", "logs", "alice", T0.minusSeconds(5))));

@@ -1,0 +1,307 @@
+package io.sluice.auth.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.auth.AccessPolicy;
+import io.sluice.auth.AuthenticationException;
+import io.sluice.auth.Caller;
+import io.sluice.auth.Privilege;
+import io.sluice.auth.ScopedClients;
+import io.sluice.auth.TaskApiKey;
+import io.sluice.auth.TaskApiKeys;
+import io.sluice.task.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpType;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
+import org.opensearch.client.opensearch.core.GetResponse;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task API keys in the index {@code <prefix>-api-keys} (alias of {@code -v1}, hidden, written by the node itself).
+ *
+ * <p>A key document holds the SHA-256 of the secret, never the secret: the secret exists only in the task document,
+ * sealed with the node key ({@link SecretBox}). A key freezes the scope of its caller when minted ({@link KeyScope});
+ * clients made from it are limited to that scope and to the current grants of its frozen roles, whichever is
+ * narrower. Keys expire, are revoked when their run ends, and are purged a day later.
+ */
+@Component(service = {TaskApiKeys.class, NodeTaskApiKeys.class}, configurationPid = "io.sluice.apikeys")
+@Designate(ocd = ApiKeyConfig.class)
+public final class NodeTaskApiKeys implements TaskApiKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeTaskApiKeys.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /** A verified key: who it acts for, within which frozen scope. */
+    record Verified(Caller caller, KeyScope scope) {
+    }
+
+    private final OpenSearchClient client;
+    private final AccessPolicy access;
+    private final SecretBox box;
+    private final String alias;
+    private final Duration purgeAfter;
+    private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService purger;
+
+    /** Opens the node key (a malformed one fails activation, naming the setting) and makes sure the index exists. */
+    @Activate
+    public NodeTaskApiKeys(@Reference OpenSearchClient client, @Reference AccessPolicy access, ApiKeyConfig config) {
+        this.client = client;
+        this.access = access;
+        this.box = config.encryptionKey().isBlank() ? null : new SecretBox(config.encryptionKey());
+        this.alias = config.indexPrefix() + "-api-keys";
+        this.purgeAfter = Duration.ofDays(config.purgeAfterDays());
+        if (box == null) {
+            LOG.warn("No encryptionKey in etc/io.sluice.apikeys.cfg: tasks cannot be scheduled on a user's behalf");
+        }
+        try {
+            ensureIndex();
+        } catch (StoreUnavailableException e) {
+            LOG.warn("API key index {} not checked at start: {}", alias, e.getMessage());
+        }
+        this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-api-key-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purger.scheduleWithFixedDelay(this::purgeQuietly, 1, 60, TimeUnit.MINUTES);
+    }
+
+    @Deactivate
+    void deactivate() {
+        purger.shutdownNow();
+    }
+
+    @Override
+    public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
+        if (box == null) {
+            throw new IllegalStateException("tasks cannot run on a user's behalf: this node has no encryptionKey "
+                + "(etc/io.sluice.apikeys.cfg)");
+        }
+        String id = token(16);
+        String secret = token(32);
+        Instant now = clock.instant();
+        ObjectNode doc = JSON.objectNode()
+            .put("id", id)
+            .put("hash", hash(secret))
+            .put("owner", caller.user())
+            .put("space", caller.space())
+            .put("task_id", taskId)
+            .put("created_at", now.toString())
+            .put("expires_at", now.plus(lifetime).toString());
+        ArrayNode roles = doc.putArray("roles");
+        caller.roles().stream().sorted().forEach(roles::add);
+        ObjectNode scope = doc.putObject("scope");
+        access.streamPatterns(caller, Privilege.READ).forEach(scope.putArray("read")::add);
+        access.streamPatterns(caller, Privilege.MANAGE).forEach(scope.putArray("manage")::add);
+        write("mint API key", () -> client.index(i -> i.index(alias).id(id).document(doc).opType(OpType.Create).requireAlias(true)));
+        return new TaskApiKey(id, box.seal(secret));
+    }
+
+    @Override
+    public ScopedClients clients(TaskApiKey key) {
+        if (box == null) {
+            throw new AuthenticationException("task API key " + key.id() + " cannot be opened: this node has no encryptionKey");
+        }
+        String secret;
+        try {
+            secret = box.open(key.encryptedSecret());
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException("task API key " + key.id() + " cannot be opened: the node's encryptionKey "
+                + "is not the one it was sealed with");
+        }
+        Verified verified = verify(key.id(), secret);
+        Caller caller = verified.caller();
+        RequestGuard guard = new RequestGuard((privilege, index) ->
+            verified.scope().allows(privilege, index) && access.allows(caller, privilege, index));
+        return new NodeScopedClients(caller,
+            new OpenSearchClient(new GuardedTransport(client._transport(), guard, "task API key " + key.id())));
+    }
+
+    @Override
+    public void revoke(TaskApiKey key) {
+        ObjectNode change = JSON.objectNode().put("revoked_at", clock.instant().toString());
+        try {
+            client.update(u -> u.index(alias).id(key.id()).doc(change), ObjectNode.class);
+        } catch (IOException | OpenSearchException e) {
+            if (status(e) == 404) {
+                return; // gone already: nothing to revoke
+            }
+            throw unavailable("revoke API key " + key.id(), e);
+        }
+    }
+
+    /**
+     * Checks a key's secret, expiry and revocation.
+     *
+     * @throws AuthenticationException without saying whether the id exists, when the secret is wrong
+     */
+    Verified verify(String id, String secret) {
+        ObjectNode doc;
+        try {
+            GetResponse<ObjectNode> response = client.get(g -> g.index(alias).id(id), ObjectNode.class);
+            doc = response.found() ? response.source() : null;
+        } catch (IOException | OpenSearchException e) {
+            if (status(e) == 404) {
+                doc = null;
+            } else {
+                throw unavailable("read API key", e);
+            }
+        }
+        if (doc == null || !MessageDigest.isEqual(hash(secret).getBytes(StandardCharsets.US_ASCII),
+                doc.path("hash").asText().getBytes(StandardCharsets.US_ASCII))) {
+            throw new AuthenticationException("invalid API key");
+        }
+        if (doc.hasNonNull("revoked_at")) {
+            throw new AuthenticationException("API key " + id + " was revoked");
+        }
+        if (!Instant.parse(doc.path("expires_at").asText()).isAfter(clock.instant())) {
+            throw new AuthenticationException("API key " + id + " has expired");
+        }
+        List<String> roles = strings(doc.path("roles"));
+        Caller caller = new Caller(doc.path("owner").asText(), Set.copyOf(roles), doc.path("space").asText(),
+            Caller.Authentication.API_KEY);
+        return new Verified(caller, new KeyScope(strings(doc.path("scope").path("read")), strings(doc.path("scope").path("manage"))));
+    }
+
+    /** Deletes keys revoked or expired more than {@code purgeAfter} ago. */
+    long purge() {
+        String before = clock.instant().minus(purgeAfter).toString();
+        try {
+            Long deleted = client.deleteByQuery(d -> d.index(alias).ignoreUnavailable(true).allowNoIndices(true)
+                .conflicts(org.opensearch.client.opensearch._types.Conflicts.Proceed)
+                .query(q -> q.bool(b -> b
+                    .should(s -> s.range(r -> r.field("revoked_at").lt(JsonData.of(before))))
+                    .should(s -> s.range(r -> r.field("expires_at").lt(JsonData.of(before))))
+                    .minimumShouldMatch("1")))).deleted();
+            return deleted == null ? 0 : deleted;
+        } catch (IOException | OpenSearchException e) {
+            throw unavailable("purge API keys", e);
+        }
+    }
+
+    private void purgeQuietly() {
+        try {
+            long purged = purge();
+            if (purged > 0) {
+                LOG.info("Purged {} revoked or expired task API keys", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Purging task API keys failed: {}", e.getMessage());
+        }
+    }
+
+    private void ensureIndex() {
+        String concrete = alias + "-v1";
+        try {
+            if (client.indices().existsAlias(a -> a.name(alias)).value()) {
+                return;
+            }
+            client.indices().create(c -> c.index(concrete)
+                .settings(s -> s.numberOfShards(1).autoExpandReplicas("0-1").hidden(true))
+                .mappings(m -> m.dynamic(DynamicMapping.Strict)
+                    .properties("id", p -> p.keyword(k -> k))
+                    .properties("hash", p -> p.keyword(k -> k))
+                    .properties("owner", p -> p.keyword(k -> k))
+                    .properties("roles", p -> p.keyword(k -> k))
+                    .properties("space", p -> p.keyword(k -> k))
+                    .properties("task_id", p -> p.keyword(k -> k))
+                    .properties("created_at", p -> p.date(d -> d))
+                    .properties("expires_at", p -> p.date(d -> d))
+                    .properties("revoked_at", p -> p.date(d -> d))
+                    .properties("scope", p -> p.object(o -> o.enabled(false))))
+                .aliases(alias, a -> a.isWriteIndex(true)));
+            LOG.info("Created API key index {} (alias {})", concrete, alias);
+        } catch (IOException | OpenSearchException e) {
+            if (e instanceof OpenSearchException o && "resource_already_exists_exception".equals(o.error().type())) {
+                return;
+            }
+            throw unavailable("create API key index", e);
+        }
+    }
+
+    /** One client call that writes. */
+    @FunctionalInterface
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private void write(String what, Write write) {
+        try {
+            write.run();
+            return;
+        } catch (IOException | OpenSearchException e) {
+            if (status(e) != 404) {
+                throw unavailable(what, e);
+            }
+        }
+        LOG.warn("API key index {} was missing: creating it again", alias);
+        ensureIndex();
+        try {
+            write.run();
+        } catch (IOException | OpenSearchException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private String token(int bytes) {
+        byte[] value = new byte[bytes];
+        random.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+
+    private static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private static int status(Exception e) {
+        if (e instanceof OpenSearchException o) {
+            return o.status();
+        }
+        if (e instanceof org.opensearch.client.transport.httpclient5.ResponseException r) {
+            return r.status();
+        }
+        return -1;
+    }
+
+    private static StoreUnavailableException unavailable(String what, Exception e) {
+        return new StoreUnavailableException("cannot " + what + ": " + e.getMessage(), e);
+    }
+}
