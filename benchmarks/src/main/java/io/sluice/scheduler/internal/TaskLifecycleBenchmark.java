@@ -156,6 +156,16 @@ public final class TaskLifecycleBenchmark {
             }
 
             @Override
+            public String realm() {
+                return "karaf";
+            }
+
+            @Override
+            public int loginCacheSeconds() {
+                return 10;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return AccessConfig.class;
             }

@@ -3,6 +3,8 @@ package io.sluice.scheduler.internal;
 import io.sluice.auth.AccessPolicy;
 import io.sluice.auth.Caller;
 import io.sluice.auth.Privilege;
+import io.sluice.auth.TaskApiKey;
+import io.sluice.auth.TaskApiKeys;
 import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
 import io.sluice.scheduler.internal.TaskTransitions.Acknowledge;
 import io.sluice.scheduler.internal.TaskTransitions.Cancel;
@@ -53,6 +55,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = TaskClient.class, configurationPid = "io.sluice.scheduler")
 public final class NodeTaskClient implements TaskClient {
 
+    private static final org.slf4j.Logger AUDIT = org.slf4j.LoggerFactory.getLogger("io.sluice.audit");
+
     /** Task ids: what an OpenSearch document id and a URL path segment both take without escaping. */
     static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     /** Stream names: OpenSearch index names, lower case, no path characters. */
@@ -65,6 +69,7 @@ public final class NodeTaskClient implements TaskClient {
     private final TaskLifecycle lifecycle;
     private final PluginJson json = new PluginJson();
     private volatile LocalRuns localRuns;
+    private volatile TaskApiKeys apiKeys;
 
     /** Binds the store, the type whiteboard and the access policy. */
     @Activate
@@ -100,6 +105,18 @@ public final class NodeTaskClient implements TaskClient {
         }
     }
 
+    /** Mints the task API key each run acts with; without it, tasks are scheduled without one (and cannot use scoped clients). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, service = TaskApiKeys.class)
+    void bindApiKeys(TaskApiKeys keys) {
+        apiKeys = keys;
+    }
+
+    void unbindApiKeys(TaskApiKeys keys) {
+        if (apiKeys == keys) {
+            apiKeys = null;
+        }
+    }
+
     @Override
     public TaskDocument get(String id, Caller caller) {
         return visible(id, caller).map(StoredTask::document).orElse(TaskDocument.notStarted(id));
@@ -115,6 +132,18 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskDocument schedule(ScheduleRequest request, Caller caller) {
+        String what = "schedule " + request.type() + (request.stream() == null ? "" : " on " + request.stream());
+        try {
+            TaskDocument task = scheduleRun(request, caller);
+            audit(caller, what, request.taskId(), task.status().wireName());
+            return task;
+        } catch (RuntimeException e) {
+            audit(caller, what, request.taskId(), refusal(e));
+            throw e;
+        }
+    }
+
+    private TaskDocument scheduleRun(ScheduleRequest request, Caller caller) {
         String stream = request.stream() == null ? null : checkStream(request.stream());
         String id = checkId(request.taskId());
         requireManage(stream, caller);
@@ -128,29 +157,67 @@ public final class NodeTaskClient implements TaskClient {
                 .filter(existing -> !java.util.Objects.equals(existing.stream(), stream))
                 .ifPresent(existing -> requireManage(existing.stream(), caller));
         }
+        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges.
+        TaskApiKeys keys = apiKeys;
+        TaskApiKey key = keys == null ? null : keys.mint(caller, id, keyLifetime(definition));
         // With a free slot here, the new run is stored already claimed by this node and starts at once.
         LocalRuns runs = localRuns;
         Optional<LocalRuns.Slot> slot = runs == null ? Optional.empty() : runs.reserve(definition.type());
         TaskLifecycle.Result result;
         try {
             result = lifecycle.apply(caller.space(), id, new Schedule(definition.type(), stream, caller.space(),
-                caller.user(), params, slot.map(LocalRuns.Slot::node).orElse(null)));
+                caller.user(), params, slot.map(LocalRuns.Slot::node).orElse(null), key));
         } catch (RuntimeException e) {
             slot.ifPresent(LocalRuns.Slot::release);
+            revoke(keys, key);
             throw e;
         }
-        if (slot.isPresent()) {
-            if (result.kind() == TaskLifecycle.Kind.WRITTEN) {
-                slot.get().start(result.stored());
+        boolean started = result.kind() == TaskLifecycle.Kind.WRITTEN;
+        if (!started) {
+            revoke(keys, key);
+        } else if (result.replaced() != null) {
+            // The run this one replaced (stale, or finished) must not act any more.
+            revoke(keys, result.replaced().record().apiKey());
+        }
+        slot.ifPresent(s -> {
+            if (started) {
+                s.start(result.stored());
             } else {
-                slot.get().release();
+                s.release();
+            }
+        });
+        return result.document();
+    }
+
+    /** Long enough for every attempt, its timeout and backoffs, and a stretch of waiting for a node; at least a day. */
+    private static Duration keyLifetime(TaskDefinition<?, ?> definition) {
+        Duration attempts = definition.timeout().multipliedBy(Math.max(1, definition.maxAttempts()) * 2L);
+        return attempts.compareTo(Duration.ofDays(1)) > 0 ? attempts : Duration.ofDays(1);
+    }
+
+    private static void revoke(TaskApiKeys keys, TaskApiKey key) {
+        if (keys != null && key != null) {
+            try {
+                keys.revoke(key);
+            } catch (RuntimeException e) {
+                AUDIT.warn("revoking API key {} failed: {}", key.id(), e.getMessage());
             }
         }
-        return result.document();
     }
 
     @Override
     public TaskDocument cancel(String id, Caller caller) {
+        try {
+            TaskDocument task = cancelRun(id, caller);
+            audit(caller, "cancel", id, task.status().wireName());
+            return task;
+        } catch (RuntimeException e) {
+            audit(caller, "cancel", id, refusal(e));
+            throw e;
+        }
+    }
+
+    private TaskDocument cancelRun(String id, Caller caller) {
         Optional<StoredTask> task = visible(id, caller);
         if (task.isEmpty()) {
             return TaskDocument.notStarted(id);
@@ -166,6 +233,17 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskDocument acknowledge(String id, Caller caller) {
+        try {
+            TaskDocument task = acknowledgeRun(id, caller);
+            audit(caller, "acknowledge", id, task.status().wireName());
+            return task;
+        } catch (RuntimeException e) {
+            audit(caller, "acknowledge", id, refusal(e));
+            throw e;
+        }
+    }
+
+    private TaskDocument acknowledgeRun(String id, Caller caller) {
         Optional<StoredTask> task = visible(id, caller);
         if (task.isEmpty()) {
             throw new TaskNotCompletedException("task " + id + " is not_started: only a completed task can be acknowledged");
@@ -210,6 +288,17 @@ public final class NodeTaskClient implements TaskClient {
             }
         }
         throw new TaskConflictException("task " + id + " kept changing; try again");
+    }
+
+    /** One audit line per change a user asks for: who, what, which task, what came of it. */
+    private static void audit(Caller caller, String action, String id, String outcome) {
+        AUDIT.info("user={} via={} space={} action=\"{}\" task={} outcome={}", caller.user(),
+            caller.authentication().name().toLowerCase(java.util.Locale.ROOT), caller.space(), action, id, outcome);
+    }
+
+    private static String refusal(RuntimeException e) {
+        String code = e instanceof io.sluice.task.TaskException t ? String.valueOf(t.statusCode()) : e.getClass().getSimpleName();
+        return "refused:" + code;
     }
 
     /** The task, if it exists and the caller may read it. */

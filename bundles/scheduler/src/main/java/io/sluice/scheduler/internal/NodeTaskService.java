@@ -1,7 +1,6 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.auth.ScopedClientFactory;
-import io.sluice.auth.ScopedClients;
+import io.sluice.auth.TaskApiKeys;
 import io.sluice.store.StoreHealth;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskStore;
@@ -38,7 +37,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
     private final SchedulerSettings settings;
     private final Clock clock = Clock.systemUTC();
     private final TaskRunner runner;
-    private volatile ScopedClientFactory scopedClientFactory;
+    private volatile TaskApiKeys apiKeys;
 
     /** Starts this node's runner. */
     @Activate
@@ -48,7 +47,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
         this.settings = SchedulerSettings.from(config, context);
         TaskLifecycle lifecycle = new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), clock,
             TaskLifecycle.BeforeWrite.NONE);
-        this.runner = new TaskRunner(store, types, settings, clock, lifecycle, this::scopedClients);
+        this.runner = new TaskRunner(store, types, settings, clock, lifecycle, () -> apiKeys);
     }
 
     @Deactivate
@@ -56,20 +55,16 @@ public final class NodeTaskService implements TaskService, LocalRuns {
         runner.stop();
     }
 
+    /** The task API keys runs act with (scoped clients), revoked when runs end. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindScopedClientFactory(ScopedClientFactory factory) {
-        scopedClientFactory = factory;
+    void bindApiKeys(TaskApiKeys keys) {
+        apiKeys = keys;
     }
 
-    void unbindScopedClientFactory(ScopedClientFactory factory) {
-        if (scopedClientFactory == factory) {
-            scopedClientFactory = null;
+    void unbindApiKeys(TaskApiKeys keys) {
+        if (apiKeys == keys) {
+            apiKeys = null;
         }
-    }
-
-    private ScopedClients scopedClients() {
-        throw new IllegalStateException("scoped clients for running tasks need task API keys, which this node does not "
-            + "provide yet" + (scopedClientFactory == null ? " (and no ScopedClientFactory is installed)" : ""));
     }
 
     @Override

@@ -51,8 +51,9 @@ final class TaskLifecycle {
      * @param document the document now (for {@link Kind#LOST}: as read, or {@code null} if absent)
      * @param stored the stored task with its version ({@code null} when absent)
      * @param lostWhy why the run lost the task, for {@link Kind#LOST}
+     * @param replaced for {@link Kind#WRITTEN}: what the write replaced, or {@code null} for a create
      */
-    record Result(Kind kind, TaskDocument document, StoredTask stored, String lostWhy) {
+    record Result(Kind kind, TaskDocument document, StoredTask stored, String lostWhy, StoredTask replaced) {
     }
 
     private final TaskStore store;
@@ -82,13 +83,13 @@ final class TaskLifecycle {
             Optional<StoredTask> current = round == 1 && known != null ? Optional.of(known) : store.get(space, id);
             Decision decision = transitions.decide(id, current, action, now());
             if (decision instanceof Keep keep) {
-                return new Result(Kind.KEPT, keep.current(), current.orElse(null), null);
+                return new Result(Kind.KEPT, keep.current(), current.orElse(null), null, null);
             }
             if (decision instanceof Refuse refuse) {
                 throw refuse.error();
             }
             if (decision instanceof Lost lost) {
-                return new Result(Kind.LOST, current.map(StoredTask::document).orElse(null), current.orElse(null), lost.why());
+                return new Result(Kind.LOST, current.map(StoredTask::document).orElse(null), current.orElse(null), lost.why(), null);
             }
             Write write = (Write) decision;
             beforeWrite.beforeWrite(id, action);
@@ -96,7 +97,7 @@ final class TaskLifecycle {
                 StoredTask written = current.isEmpty()
                     ? store.create(write.next())
                     : store.replace(write.next(), current.get().version());
-                return new Result(Kind.WRITTEN, written.document(), written, null);
+                return new Result(Kind.WRITTEN, written.document(), written, null, current.orElse(null));
             } catch (StoreConflictException e) {
                 conflicts.increment();
                 if (round == MAX_ROUNDS) {

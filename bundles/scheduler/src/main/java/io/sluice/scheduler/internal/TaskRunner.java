@@ -1,6 +1,9 @@
 package io.sluice.scheduler.internal;
 
 import io.sluice.auth.ScopedClients;
+import io.sluice.auth.TaskApiKey;
+import io.sluice.auth.TaskApiKeys;
+import java.util.concurrent.atomic.AtomicReference;
 import io.sluice.scheduler.internal.TaskLifecycle.Kind;
 import io.sluice.scheduler.internal.TaskLifecycle.Result;
 import io.sluice.store.StoredTask;
@@ -78,7 +81,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private final Clock clock;
     private final TaskRuns runs;
     private final PluginJson json = new PluginJson();
-    private final Supplier<ScopedClients> scopedClients;
+    private final Supplier<TaskApiKeys> keys;
 
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -92,14 +95,18 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private volatile boolean stopping;
     private volatile boolean halted;
 
+    /**
+     * @param keys the task API key service, or a supplier of {@code null} when there is none (runs then have no
+     *     scoped clients)
+     */
     TaskRunner(TaskStore store, TaskTypes types, SchedulerSettings settings, Clock clock, TaskLifecycle lifecycle,
-               Supplier<ScopedClients> scopedClients) {
+               Supplier<TaskApiKeys> keys) {
         this.store = store;
         this.types = types;
         this.settings = settings;
         this.clock = clock;
         this.runs = new TaskRuns(lifecycle, json, settings.maxPayloadBytes());
-        this.scopedClients = scopedClients;
+        this.keys = keys;
         this.slots = new Semaphore(settings.capacity());
         this.workers = Executors.newFixedThreadPool(settings.capacity(), named("sluice-task-" + settings.nodeId()));
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(2, named("sluice-scheduler-" + settings.nodeId()));
@@ -261,7 +268,42 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private <P> Run<P> newRun(StoredTask claimed, TaskDefinition<P, ?> definition) {
         P params = json.rebind(definition.paramsType(), claimed.document().params());
         String key = key(claimed.document().space(), claimed.id());
-        return new Run<>(claimed, definition, params, clock.instant(), scopedClients, () -> progressChanged(key));
+        return new Run<>(claimed, definition, params, clock.instant(), clientsOf(claimed), () -> progressChanged(key));
+    }
+
+    /** The scoped clients of a run: made from its task API key on first use, then kept for the run. */
+    private Supplier<ScopedClients> clientsOf(StoredTask claimed) {
+        TaskApiKey key = claimed.record().apiKey();
+        AtomicReference<ScopedClients> made = new AtomicReference<>();
+        return () -> {
+            ScopedClients clients = made.get();
+            if (clients == null) {
+                TaskApiKeys service = keys.get();
+                if (key == null || service == null) {
+                    throw new IllegalStateException("task " + claimed.id() + " has no API key (scheduled without a key "
+                        + "service or encryptionKey), so it cannot act on its user's behalf");
+                }
+                clients = service.clients(key);
+                made.set(clients);
+            }
+            return clients;
+        };
+    }
+
+    /** Revokes the key of a run that a write just ended (completed, failed, canceled). */
+    private void revokeIfEnded(Result written) {
+        if (written == null || written.kind() != Kind.WRITTEN || !TERMINAL.contains(written.document().status())) {
+            return;
+        }
+        TaskApiKey key = written.stored().record().apiKey();
+        TaskApiKeys service = keys.get();
+        if (key != null && service != null) {
+            try {
+                service.revoke(key);
+            } catch (RuntimeException e) {
+                LOG.warn("Revoking the API key of task {} failed (it expires anyway): {}", written.document().id(), e.getMessage());
+            }
+        }
     }
 
     private boolean tooManyOfType(TaskDefinition<?, ?> definition) {
@@ -331,6 +373,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             if (written != null && written.kind() == Kind.LOST) {
                 LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
             }
+            revokeIfEnded(written);
             if (written != null && written.document() != null && written.document().status() == TaskStatus.IN_PROGRESS) {
                 requestPoll();
             }
@@ -451,6 +494,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 }
                 int maxAttempts = types.definition(doc.type()).map(TaskRunner::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
                 Result reaped = runs.reap(doc.space(), doc.id(), maxAttempts);
+                revokeIfEnded(reaped);
                 if (reaped.kind() == Kind.WRITTEN) {
                     LOG.info("Took over task {} from node {}: now {}", doc.id(), doc.node(), reaped.document().status().wireName());
                 }

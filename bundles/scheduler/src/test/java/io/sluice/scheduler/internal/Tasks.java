@@ -54,6 +54,16 @@ final class Tasks {
             }
 
             @Override
+            public String realm() {
+                return "karaf";
+            }
+
+            @Override
+            public int loginCacheSeconds() {
+                return 10;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return AccessConfig.class;
             }
