@@ -64,9 +64,14 @@ final class SluiceContainer {
             // Hermetic: bundles come from the distribution's system/ folder or the local repository, never the network.
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
+            editConfigurationFilePut("etc/io.sluice.auth.cfg", "grants", Accounts.GRANTS),
+            editConfigurationFilePut("etc/io.sluice.apikeys.cfg", "encryptionKey", Accounts.NODE_KEY),
             systemProperty(HTTP_PORT).value(httpPort),
             systemProperty(VERSION).value(System.getProperty("project.version")),
             systemProperty(OPENSEARCH_URL).value(opensearch.httpUri().toString())));
+        for (String[] user : Accounts.USERS) {
+            options.add(editConfigurationFilePut("etc/users.properties", user[0], user[1] + "," + user[2]));
+        }
         options.addAll(Arrays.asList(extra));
         return options.toArray(Option[]::new);
     }
@@ -80,10 +85,17 @@ final class SluiceContainer {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            EmbeddedOpenSearch started = node;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "opensearch-it-stop"));
+
         }
         return node;
+    }
+
+    /** Stops the node at the end of the test run (failsafe calls {@link StopNodeAfterTests}). */
+    static synchronized void stopNode() {
+        if (node != null) {
+            node.close();
+            node = null;
+        }
     }
 
     private static int freePort() {

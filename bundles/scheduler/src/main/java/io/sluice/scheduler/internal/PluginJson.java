@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -22,12 +25,29 @@ import java.util.stream.Collectors;
 final class PluginJson {
 
     // Nulls are dropped, as the store drops them: what a write returns equals what a later read gives.
-    private final ObjectMapper mapper = new ObjectMapper()
+    private final ObjectMapper mapper = strict(new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES));
+
+    /** No silent conversions: 1 is not "1", "3" is not 3, "true" is not true. */
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
+                    CoercionInputShape.Boolean, CoercionInputShape.String}) {
+                boolean natural = (type == LogicalType.Textual && shape == CoercionInputShape.String)
+                    || (type == LogicalType.Integer && shape == CoercionInputShape.Integer)
+                    || (type == LogicalType.Float && (shape == CoercionInputShape.Float || shape == CoercionInputShape.Integer))
+                    || (type == LogicalType.Boolean && shape == CoercionInputShape.Boolean);
+                if (!natural) {
+                    mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+                }
+            }
+        }
+        return mapper.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    }
 
     /**
      * Binds params (a Map, an instance of the params class, or {@code null} for none) to the type's params class and

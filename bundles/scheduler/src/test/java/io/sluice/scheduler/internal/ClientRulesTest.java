@@ -49,6 +49,10 @@ class ClientRulesTest {
         assertInvalid("range.end", "required: expected an integer", Map.of("range", Map.of("start", 1)));
         assertInvalid("tags[1]", "expected a string", Map.of("tags", List.of("a", List.of("b"))));
         assertInvalid("steps", "must be 0 or more, got -1", Map.of("steps", -1));
+        // No silent conversions.
+        assertInvalid("tags[0]", "", Map.of("tags", List.of(1)));
+        assertInvalid("steps", "", Map.of("steps", "3"));
+        assertInvalid("steps", "", Map.of("steps", true));
         assertTrue(t.store.get("default", "sample_logs.app").isEmpty());
     }
 

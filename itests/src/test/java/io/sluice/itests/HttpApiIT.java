@@ -1,0 +1,437 @@
+package io.sluice.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.sluice.auth.TaskApiKey;
+import io.sluice.store.StoredTask;
+import io.sluice.store.TaskStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import javax.inject.Inject;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.ExpandWildcard;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** The HTTP API in a real Karaf, over real HTTP, with real users from the Karaf realm. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HttpApiIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final List<String> USERS = List.of("admin", "ops", "viewer", "nobody");
+    private static final List<String> STREAMS = List.of("logs.a", "logs.b", "logs.zz");
+    private static final List<String> ACTIONS = List.of("status", "schedule", "cancel", "acknowledge");
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    OpenSearchClient opensearch;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    TaskStore store;
+
+    @Inject
+    ConfigurationAdmin configurations;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base = "http://127.0.0.1:" + System.getProperty(SluiceContainer.HTTP_PORT);
+
+    @Configuration
+    public Option[] configuration() {
+        return SluiceContainer.options();
+    }
+
+    @Before
+    public void streamsAndPlugin() throws Exception {
+        for (String stream : List.of("logs.a", "logs.b")) {
+            opensearch.index(i -> i.index(stream).id("1").document(Map.of("message", "hello " + stream)).refresh(Refresh.True));
+        }
+        if (Set.of(context.getBundles()).stream().noneMatch(b -> b.getSymbolicName().equals("io.sluice.sample.tasks"))) {
+            Bundle plugin = context.installBundle("mvn:io.sluice/sluice-sample-tasks/" + System.getProperty(SluiceContainer.VERSION));
+            plugin.start();
+        }
+        // The routes come up with the REST bundle; wait for them rather than for luck.
+        Await.until(WAIT, () -> send("admin", "GET", "/api/task_types", null).statusCode() == 200
+                && send("admin", "GET", "/api/task_types", null).body().contains("sample_count"),
+            () -> "the task routes or the sample plugin are not up");
+    }
+
+    @Test
+    public void everyUserStreamActionAndRouteFormGetsItsOwnCode() {
+        List<String> wrong = new ArrayList<>();
+        int cells = 0;
+        for (String user : USERS) {
+            for (String stream : STREAMS) {
+                for (String action : ACTIONS) {
+                    for (boolean splitForm : new boolean[] {false, true}) {
+                        int expected = expected(user, stream, action);
+                        int actual = streamRoute(user, stream, action, splitForm).statusCode();
+                        cells++;
+                        if (expected != actual) {
+                            wrong.add(user + " " + action + " " + stream + (splitForm ? " (_status/_task)" : " (_identify)")
+                                + ": expected " + expected + ", got " + actual);
+                        }
+                    }
+                }
+            }
+        }
+        for (String stranger : List.of("anonymous", "intruder")) {
+            for (String stream : STREAMS) {
+                for (String action : ACTIONS) {
+                    for (boolean splitForm : new boolean[] {false, true}) {
+                        cells++;
+                        int actual = streamRoute(stranger, stream, action, splitForm).statusCode();
+                        if (actual != 401) {
+                            wrong.add(stranger + " " + action + " " + stream + ": expected 401, got " + actual);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(wrong.toString(), List.of(), wrong);
+        assertEquals(144, cells);
+        // Existence is not for those who may not read: an existing and a missing stream answer alike.
+        String existing = streamRoute("nobody", "logs.a", "status", true).body();
+        String missing = streamRoute("nobody", "logs.zz", "status", true).body();
+        assertEquals(existing.replace("logs.a", "X"), missing.replace("logs.zz", "X"));
+    }
+
+    @Test
+    public void theGenericRoutesAnswerEachUserWithTheRightCode() {
+        String body = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"params\":{\"streams\":[\"logs.a\"]}}";
+        assertEquals(401, send("anonymous", "POST", "/api/tasks", body).statusCode());
+        assertEquals(401, send("intruder", "GET", "/api/tasks", null).statusCode());
+        assertEquals(403, send("viewer", "POST", "/api/tasks", body).statusCode());
+        assertEquals(403, send("nobody", "POST", "/api/tasks", body).statusCode());
+        assertEquals(200, send("ops", "POST", "/api/tasks", body).statusCode());
+        awaitStatus("admin", "sample_count_logs.a", "completed");
+        assertEquals(200, send("viewer", "GET", "/api/tasks/sample_count_logs.a", null).statusCode());
+        // A task the caller may not read looks exactly like one that does not exist.
+        assertTrue(send("nobody", "GET", "/api/tasks/sample_count_logs.a", null).body().contains("\"status\":\"not_started\""));
+        assertEquals(403, send("viewer", "POST", "/api/tasks/sample_count_logs.a/_acknowledge", null).statusCode());
+        assertEquals(200, send("ops", "POST", "/api/tasks/sample_count_logs.a/_acknowledge", null).statusCode());
+        assertEquals(409, send("ops", "POST", "/api/tasks/sample_count_logs.a/_acknowledge", null).statusCode());
+        assertEquals(200, send("viewer", "GET", "/api/task_types", null).statusCode());
+        assertEquals(200, send("viewer", "GET", "/api/tasks/_health", null).statusCode());
+        assertTrue(send("viewer", "GET", "/api/openapi.json", null).body().contains("/internal/streams/{name}/features/_task"));
+        assertEquals(200, send("anonymous", "GET", "/api/status", null).statusCode());
+        // Listings come from a search, which sees writes within about a second.
+        String[] listing = new String[1];
+        Await.until(WAIT, () -> (listing[0] = send("viewer", "GET", "/api/tasks?stream=logs.a", null).body())
+            .contains("sample_count_logs.a"), () -> listing[0]);
+    }
+
+    @Test
+    public void aTaskSearchesWithItsSchedulersPrivilegesFrozenWhenItWasScheduled() throws Exception {
+        String body = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"id\":\"frozen\","
+            + "\"params\":{\"streams\":[\"logs.a\",\"logs.b\"],\"waitMillis\":3000}}";
+        assertEquals(200, send("ops", "POST", "/api/tasks", body).statusCode());
+        // While the task waits, ops is granted logs.b as well: the running task must not gain it.
+        setGrants(Accounts.GRANTS.replace("ops:manage:logs.a", "ops:manage:logs*"));
+        try {
+            String done = awaitStatus("ops", "frozen", "completed");
+            assertTrue(done, done.contains("\"logs.a\":1") && done.contains("\"logs.b\":\"forbidden\"") && done.contains("\"as\":\"ops\""));
+            // A run scheduled after the change carries the new grant.
+            assertEquals(200, send("ops", "POST", "/api/tasks", body.replace("3000", "0")).statusCode());
+            awaitBody("ops", "frozen", b -> b.contains("\"logs.b\":1"));
+        } finally {
+            setGrants(Accounts.GRANTS);
+        }
+    }
+
+    @Test
+    public void aRunsKeyIsRevokedWhenItEndsAndItsSecretIsNowhereToBeFound() throws Exception {
+        String body = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"id\":\"keyed\","
+            + "\"params\":{\"streams\":[\"logs.a\"],\"waitMillis\":60000}}";
+        List<String> answers = new ArrayList<>();
+        answers.add(send("admin", "POST", "/api/tasks", body).body());
+        Await.until(WAIT, () -> store.get("default", "keyed").map(t -> t.document().node() != null).orElse(false),
+            () -> "the task was not claimed");
+        TaskApiKey key = store.get("default", "keyed").map(StoredTask::record).orElseThrow().apiKey();
+        String secret = open(key.encryptedSecret());
+        String header = "ApiKey " + Base64.getEncoder().encodeToString((key.id() + ":" + secret).getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> withKey = sendWith(header, "GET", "/api/tasks/keyed");
+        assertEquals(withKey.body(), 200, withKey.statusCode());
+        answers.add(withKey.body());
+        answers.add(send("admin", "POST", "/api/tasks/keyed/_cancel", null).body());
+        answers.add(awaitStatus("admin", "keyed", "canceled"));
+        Await.until(WAIT, () -> sendWith(header, "GET", "/api/tasks/keyed").statusCode() == 401,
+            () -> "the key still works after the run ended");
+        assertTrue(sendWith(header, "GET", "/api/tasks/keyed").body().contains("revoked"));
+
+        opensearch.indices().refresh(r -> r.index("*").expandWildcards(ExpandWildcard.All));
+        long hits = opensearch.search(s -> s.index("*").expandWildcards(ExpandWildcard.All)
+            .query(q -> q.queryString(qs -> qs.query("\"" + secret + "\""))), Map.class).hits().total().value();
+        assertEquals("the secret is indexed somewhere", 0, hits);
+        for (String answer : answers) {
+            assertFalse(answer.contains(secret) || answer.contains(key.encryptedSecret()));
+        }
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        String logged = Files.readString(log, StandardCharsets.UTF_8);
+        assertFalse("the secret is in karaf.log", logged.contains(secret));
+        assertFalse("a password is in karaf.log", logged.contains("viewer-pw") || logged.contains("admin-pw"));
+    }
+
+    @Test
+    public void twoHundredMalformedRequestsGetAClearFourHundredAndWriteNothing() throws Exception {
+        long before = taskCount();
+        List<String[]> requests = malformedRequests(new Random(42));
+        assertTrue(requests.size() >= 200);
+        List<String> wrong = new ArrayList<>();
+        for (String[] r : requests) {
+            HttpResponse<String> response = r.length > 3 && r[3].equals("bytes")
+                ? sendBytes("admin", r[0], r[1], r[2].getBytes(StandardCharsets.ISO_8859_1))
+                : send("admin", r[0], r[1], r[2]);
+            int code = response.statusCode();
+            // Our routes answer JSON with a message; a request the HTTP parser refuses (a NUL in the path) is answered by
+            // Jetty before any servlet runs, still a 4xx with a reason.
+            boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+            boolean clear = code >= 400 && code < 500 && (json ? response.body().contains("\"message\"") : !response.body().isBlank());
+            if (!clear) {
+                wrong.add(r[0] + " " + r[1] + " " + abbreviate(r[2]) + " -> " + code + " " + abbreviate(response.body()));
+            }
+        }
+        assertEquals(wrong.size() + " of " + requests.size() + " not a clear 4xx: " + wrong, List.of(), wrong);
+        assertEquals("a malformed request wrote a task", before, taskCount());
+    }
+
+    // ---- the matrix ------------------------------------------------------------------------------------------
+
+    private static int expected(String user, String stream, String action) {
+        boolean exists = !stream.equals("logs.zz");
+        boolean readable = switch (user) {
+            case "admin" -> true;
+            case "ops" -> stream.equals("logs.a");
+            case "viewer" -> stream.startsWith("logs");
+            default -> false;
+        };
+        boolean manageable = user.equals("admin") || (user.equals("ops") && stream.equals("logs.a"));
+        if (!exists || !readable) {
+            return 404;
+        }
+        return switch (action) {
+            case "status" -> 200;
+            case "schedule" -> manageable ? 400 : 403; // 400: the feature identification type is not installed yet
+            case "cancel" -> manageable ? 200 : 403;
+            default -> manageable ? 409 : 403;         // acknowledge: nothing completed
+        };
+    }
+
+    private HttpResponse<String> streamRoute(String user, String stream, String action, boolean splitForm) {
+        String prefix = "/internal/streams/" + stream + "/features/";
+        if (splitForm) {
+            return action.equals("status")
+                ? send(user, "GET", prefix + "_status", null)
+                : send(user, "POST", prefix + "_task", "{\"action\":\"" + action + "\",\"from\":1,\"to\":2}");
+        }
+        String query = switch (action) {
+            case "status" -> "";
+            case "schedule" -> "?schedule=true&from=1&to=2";
+            default -> "?" + action + "=true";
+        };
+        return send(user, "POST", prefix + "_identify" + query, null);
+    }
+
+    // ---- malformed requests ----------------------------------------------------------------------------------
+
+    private static List<String[]> malformedRequests(Random random) {
+        List<String[]> requests = new ArrayList<>();
+        String valid = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"params\":{\"streams\":[\"logs.a\"]}}";
+        // Truncated JSON at every tenth position.
+        for (int cut = 1; cut < valid.length(); cut += 3) {
+            requests.add(new String[] {"POST", "/api/tasks", valid.substring(0, cut)});
+        }
+        // Wrong types for each field.
+        for (String field : List.of("type", "stream", "id", "params")) {
+            for (String value : List.of("1", "true", "[]", "{}", "[\"x\"]", "1.5", "\"\"")) {
+                if (field.equals("params") && value.equals("{}")) {
+                    continue;
+                }
+                requests.add(new String[] {"POST", "/api/tasks",
+                    "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"" + field + "\":" + value + "}"});
+            }
+        }
+        // Unknown fields, wrong params for the type, not objects.
+        for (String extra : List.of("\"colour\":1", "\"params\":{\"colour\":1}", "\"params\":{\"streams\":\"x\"}",
+                "\"params\":{\"streams\":[1]}", "\"params\":{\"waitMillis\":\"soon\"}", "\"TYPE\":\"x\"")) {
+            requests.add(new String[] {"POST", "/api/tasks", "{\"type\":\"sample_count\",\"stream\":\"logs.a\"," + extra + "}"});
+        }
+        for (String notObject : List.of("[]", "1", "\"x\"", "null", "true", "{\"type\":\"sample_count\",\"type\":\"x\",\"stream\":\"logs.a\"}")) {
+            requests.add(new String[] {"POST", "/api/tasks", notObject});
+        }
+        // Unknown types, bad names.
+        for (String stream : List.of("../etc", "Logs", "logs/x", "a..b", "-x", ".sluice-tasks", "logs a", "x".repeat(300))) {
+            requests.add(new String[] {"POST", "/api/tasks", "{\"type\":\"sample_count\",\"stream\":\"" + stream + "\"}"});
+        }
+        requests.add(new String[] {"POST", "/api/tasks", "{\"type\":\"no_such_type\",\"stream\":\"logs.a\"}"});
+        requests.add(new String[] {"POST", "/api/tasks", "{\"stream\":\"logs.a\"}"});
+        requests.add(new String[] {"POST", "/api/tasks", "{\"type\":\"sample_count\"}"});
+        requests.add(new String[] {"POST", "/api/tasks", ""});
+        // Non-UTF-8 bytes.
+        for (int i = 0; i < 10; i++) {
+            requests.add(new String[] {"POST", "/api/tasks", "{\"type\":\"sample_count\",\"stream\":\"logs." + (char) (0xC0 + i) + "\"}", "bytes"});
+        }
+        // Huge bodies.
+        requests.add(new String[] {"POST", "/api/tasks", "{\"type\":\"" + "x".repeat(1_100_000) + "\"}"});
+        requests.add(new String[] {"POST", "/internal/streams/logs.a/features/_task", "{\"action\":\"" + "y".repeat(1_100_000) + "\"}"});
+        // Stream routes: unknown actions, bad numbers, bad flags, traversal.
+        for (String body : List.of("{\"action\":\"explode\"}", "{\"action\":1}", "{}", "{\"action\":\"schedule\"}",
+                "{\"action\":\"schedule\",\"from\":\"a\",\"to\":2}", "{\"action\":\"schedule\",\"from\":5,\"to\":2}",
+                "{\"action\":\"schedule\",\"from\":1.5,\"to\":2}", "{\"action\":\"cancel\",\"colour\":1}", "[\"cancel\"]", "nope")) {
+            requests.add(new String[] {"POST", "/internal/streams/logs.a/features/_task", body});
+        }
+        for (String query : List.of("?schedule=maybe", "?schedule&cancel", "?schedule=true", "?schedule=true&from=x&to=2",
+                "?schedule=true&from=9&to=2", "?cancel=true&acknowledge=true", "?acknowledge=1")) {
+            requests.add(new String[] {"POST", "/internal/streams/logs.a/features/_identify" + query, null});
+        }
+        for (String path : List.of("/internal/streams/Logs.A/features/_status", "/internal/streams/logs.a/features/_nope",
+                "/internal/streams/logs.a/other/_status", "/internal/streams/logs.a", "/internal/streams/%2e%2e/features/_status",
+                "/internal/streams/logs.a%00/features/_status", "/api/nope", "/api/tasks/a%20b", "/api/tasks/x/_explode")) {
+            requests.add(new String[] {"GET", path, null});
+        }
+        // Wrong methods and bad query parameters.
+        requests.add(new String[] {"DELETE", "/api/tasks", null});
+        requests.add(new String[] {"PUT", "/api/tasks/x", "{}"});
+        requests.add(new String[] {"GET", "/api/tasks/x/_cancel", null});
+        requests.add(new String[] {"GET", "/internal/streams/logs.a/features/_task", null});
+        requests.add(new String[] {"POST", "/internal/streams/logs.a/features/_status", null});
+        for (String query : List.of("size=0", "size=1001", "size=abc", "from=-1", "from=x", "status=bogus", "status=stale")) {
+            requests.add(new String[] {"GET", "/api/tasks?" + query, null});
+        }
+        for (String wait : List.of("soon", "-1s", "10h", "1.5s")) {
+            requests.add(new String[] {"GET", "/api/tasks/x?wait_for_change=" + wait, null});
+        }
+        // Random corruption of the valid body until there are well over 200 requests.
+        while (requests.size() < 220) {
+            char[] chars = valid.toCharArray();
+            for (int i = 0; i < 3; i++) {
+                chars[random.nextInt(chars.length)] = "{}[]\":,x1 ".charAt(random.nextInt(10));
+            }
+            String corrupted = new String(chars);
+            if (!corrupted.equals(valid)) {
+                requests.add(new String[] {"POST", "/api/tasks", corrupted});
+            }
+        }
+        return requests;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private String awaitStatus(String user, String id, String status) {
+        return awaitBody(user, id, body -> body.contains("\"status\":\"" + status + "\""));
+    }
+
+    private String awaitBody(String user, String id, java.util.function.Predicate<String> condition) {
+        String[] last = new String[1];
+        Await.until(WAIT, () -> {
+            last[0] = send(user, "GET", "/api/tasks/" + id, null).body();
+            return condition.test(last[0]);
+        }, () -> last[0]);
+        return last[0];
+    }
+
+    /** Changes the grants through ConfigAdmin, then waits until the routes apply them (ops reading logs.b or not). */
+    private void setGrants(String grants) throws IOException {
+        org.osgi.service.cm.Configuration config = configurations.getConfiguration("io.sluice.auth", null);
+        Dictionary<String, Object> properties = config.getProperties() == null ? new Hashtable<>() : config.getProperties();
+        properties.put("grants", grants);
+        config.update(properties);
+        int expected = grants.contains("ops:manage:logs*") ? 200 : 404;
+        Await.until(WAIT, () -> send("ops", "GET", "/internal/streams/logs.b/features/_status", null).statusCode() == expected,
+            () -> "the new grants did not reach the routes");
+    }
+
+    private long taskCount() throws IOException {
+        opensearch.indices().refresh(r -> r.index(store.index()));
+        return opensearch.count(c -> c.index(store.index())).count();
+    }
+
+    /** Opens a sealed secret as the container's node key does: AES-GCM, a 12-byte IV first. */
+    private static String open(String sealed) throws Exception {
+        byte[] bytes = Base64.getDecoder().decode(sealed);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(Accounts.NODE_KEY), "AES"),
+            new GCMParameterSpec(128, bytes, 0, 12));
+        return new String(cipher.doFinal(bytes, 12, bytes.length - 12), StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> send(String user, String method, String path, String body) {
+        return sendBytes(user, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> sendBytes(String user, String method, String path, byte[] body) {
+        String authorization = switch (user) {
+            case "anonymous" -> null;
+            case "intruder" -> basic("admin", "wrong-pw");
+            default -> basic(user, Accounts.password(user));
+        };
+        return request(authorization, method, path, body);
+    }
+
+    private HttpResponse<String> sendWith(String authorization, String method, String path) {
+        return request(authorization, method, path, null);
+    }
+
+    private HttpResponse<String> request(String authorization, String method, String path, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "" : text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+}
