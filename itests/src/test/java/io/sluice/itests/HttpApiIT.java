@@ -2,6 +2,7 @@ package io.sluice.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.sluice.auth.TaskApiKey;
@@ -154,6 +155,27 @@ public class HttpApiIT {
         String[] listing = new String[1];
         Await.until(WAIT, () -> (listing[0] = send("viewer", "GET", "/api/tasks?stream=logs.a", null).body())
             .contains("sample_count_logs.a"), () -> listing[0]);
+    }
+
+    @Test
+    public void pollersGetNotModifiedUntilTheTaskChangesAndCanWaitForTheChange() throws Exception {
+        String body = "{\"type\":\"sample_sleep\",\"stream\":\"logs.a\",\"id\":\"polled\","
+            + "\"params\":{\"steps\":1,\"stepMillis\":60000}}";
+        assertEquals(200, send("admin", "POST", "/api/tasks", body).statusCode());
+        HttpResponse<String> first = send("admin", "GET", "/api/tasks/polled", null);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> unchanged = request(basic("admin", "admin-pw"), "GET", "/api/tasks/polled", null, etag);
+        assertEquals(304, unchanged.statusCode());
+        assertEquals(etag, unchanged.headers().firstValue("ETag").orElseThrow());
+
+        // A long poll waits for the change, which the cancel below makes, and answers with the new state.
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> request(basic("admin", "admin-pw"), "GET", "/api/tasks/polled?wait_for_change=30s", null, etag));
+        assertEquals(200, send("admin", "POST", "/api/tasks/polled/_cancel", null).statusCode());
+        HttpResponse<String> changed = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, changed.statusCode());
+        assertNotEquals(etag, changed.headers().firstValue("ETag").orElseThrow());
+        assertTrue(changed.body(), changed.body().contains("cancel"));
     }
 
     @Test
@@ -409,6 +431,10 @@ public class HttpApiIT {
     }
 
     private HttpResponse<String> request(String authorization, String method, String path, byte[] body) {
+        return request(authorization, method, path, body, null);
+    }
+
+    private HttpResponse<String> request(String authorization, String method, String path, byte[] body, String ifNoneMatch) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
@@ -416,6 +442,9 @@ public class HttpApiIT {
         }
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -41,4 +41,9 @@ public @interface ConnectionConfig {
 
     @AttributeDefinition(name = "Max connections", description = "Connection pool size per node.", min = "1")
     int maxConnections() default 64;
+
+    @AttributeDefinition(name = "I/O threads",
+        description = "Threads that send requests and decode responses; 0: the client's default (one per processor). "
+            + "More did not help on a 2-core machine: measure before raising it.", min = "0")
+    int ioThreads() default 0;
 }

@@ -11,6 +11,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 import org.eclipse.parsson.api.BufferPool;
 import org.opensearch.client.json.JsonpMapper;
@@ -126,6 +127,10 @@ public final class OpenSearchConnection {
                     pool.setTlsStrategy(tls.buildAsync());
                 }
                 client.setConnectionManager(pool.build());
+                if (config.ioThreads() > 0) {
+                    // Responses are decoded on these threads; the default is one per processor.
+                    client.setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(config.ioThreads()).build());
+                }
                 if (!config.username().isEmpty()) {
                     BasicCredentialsProvider credentials = new BasicCredentialsProvider();
                     for (HttpHost host : httpHosts) {
