@@ -1,8 +1,12 @@
 package io.sluice.streams;
 
+import io.sluice.auth.Caller;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Whether a stream exists. Callers check the user's privileges on the stream first: existence is not for everyone. */
+/**
+ * Finds streams on behalf of a caller. A stream the caller may not read is, to that caller, a stream that does not
+ * exist: existence is not for everyone.
+ */
 @ProviderType
 public interface StreamLookup {
 
@@ -10,9 +14,10 @@ public interface StreamLookup {
     String FEATURE_IDENTIFICATION = "streams_feature_identification";
 
     /**
-     * Whether an index, alias or data stream of that name exists.
+     * Whether an index, alias or data stream of that name exists and the caller may read it. Asked through the
+     * caller's scoped client, the same path a task run for that caller takes.
      *
      * @throws io.sluice.task.StoreUnavailableException if OpenSearch cannot be asked
      */
-    boolean exists(String stream);
+    boolean readable(Caller caller, String stream);
 }

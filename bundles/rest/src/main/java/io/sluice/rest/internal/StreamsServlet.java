@@ -151,7 +151,7 @@ public final class StreamsServlet extends RouteServlet {
             throw new HttpError(400, "'" + stream + "' is not a stream name: 1 to 255 of a-z 0-9 . _ - starting with a "
                 + "letter or digit");
         }
-        if (!access.allows(caller, Privilege.READ, stream) || !streams.exists(stream)) {
+        if (!streams.readable(caller, stream)) {
             throw new HttpError(404, "stream " + stream + " not found");
         }
     }

@@ -1,31 +1,37 @@
 package io.sluice.streams.internal;
 
+import io.sluice.auth.Caller;
+import io.sluice.auth.ScopedClientFactory;
 import io.sluice.streams.StreamLookup;
 import io.sluice.task.StoreUnavailableException;
 import java.io.IOException;
-import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Looks streams up with the node's own client (the caller's privileges are checked before). */
+/** Looks streams up with the caller's scoped client, so a refusal and an absence read the same. */
 @Component(service = StreamLookup.class)
 public final class OpenSearchStreamLookup implements StreamLookup {
 
-    private final OpenSearchClient client;
+    private final ScopedClientFactory scopedClients;
 
-    /** Binds the node's client. */
+    /** Binds the scoped-client factory. */
     @Activate
-    public OpenSearchStreamLookup(@Reference OpenSearchClient client) {
-        this.client = client;
+    public OpenSearchStreamLookup(@Reference ScopedClientFactory scopedClients) {
+        this.scopedClients = scopedClients;
     }
 
     @Override
-    public boolean exists(String stream) {
+    public boolean readable(Caller caller, String stream) {
         try {
-            return client.indices().exists(e -> e.index(stream)).value();
-        } catch (IOException | OpenSearchException e) {
+            return scopedClients.forCaller(caller).asCurrentUser().indices().exists(e -> e.index(stream)).value();
+        } catch (OpenSearchException e) {
+            if (e.status() == 403 || e.status() == 404) {
+                return false;
+            }
+            throw new StoreUnavailableException("cannot look up stream " + stream + ": " + e.getMessage(), e);
+        } catch (IOException e) {
             throw new StoreUnavailableException("cannot look up stream " + stream + ": " + e.getMessage(), e);
         }
     }
