@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
@@ -133,14 +134,7 @@ public final class NodeTaskClient implements TaskClient {
     @Override
     public TaskDocument schedule(ScheduleRequest request, Caller caller) {
         String what = "schedule " + request.type() + (request.stream() == null ? "" : " on " + request.stream());
-        try {
-            TaskDocument task = scheduleRun(request, caller);
-            audit(caller, what, request.taskId(), task.status().wireName());
-            return task;
-        } catch (RuntimeException e) {
-            audit(caller, what, request.taskId(), refusal(e));
-            throw e;
-        }
+        return audited(caller, what, request.taskId(), () -> scheduleRun(request, caller));
     }
 
     private TaskDocument scheduleRun(ScheduleRequest request, Caller caller) {
@@ -207,14 +201,7 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskDocument cancel(String id, Caller caller) {
-        try {
-            TaskDocument task = cancelRun(id, caller);
-            audit(caller, "cancel", id, task.status().wireName());
-            return task;
-        } catch (RuntimeException e) {
-            audit(caller, "cancel", id, refusal(e));
-            throw e;
-        }
+        return audited(caller, "cancel", id, () -> cancelRun(id, caller));
     }
 
     private TaskDocument cancelRun(String id, Caller caller) {
@@ -233,14 +220,7 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskDocument acknowledge(String id, Caller caller) {
-        try {
-            TaskDocument task = acknowledgeRun(id, caller);
-            audit(caller, "acknowledge", id, task.status().wireName());
-            return task;
-        } catch (RuntimeException e) {
-            audit(caller, "acknowledge", id, refusal(e));
-            throw e;
-        }
+        return audited(caller, "acknowledge", id, () -> acknowledgeRun(id, caller));
     }
 
     private TaskDocument acknowledgeRun(String id, Caller caller) {
@@ -291,6 +271,18 @@ public final class NodeTaskClient implements TaskClient {
     }
 
     /** One audit line per change a user asks for: who, what, which task, what came of it. */
+    /** Runs a change and writes one audit line for it: the resulting status, or the refusal (then rethrown). */
+    private static TaskDocument audited(Caller caller, String action, String id, Supplier<TaskDocument> change) {
+        try {
+            TaskDocument task = change.get();
+            audit(caller, action, id, task.status().wireName());
+            return task;
+        } catch (RuntimeException e) {
+            audit(caller, action, id, refusal(e));
+            throw e;
+        }
+    }
+
     private static void audit(Caller caller, String action, String id, String outcome) {
         AUDIT.info("user={} via={} space={} action=\"{}\" task={} outcome={}", caller.user(),
             caller.authentication().name().toLowerCase(java.util.Locale.ROOT), caller.space(), action, id, outcome);
