@@ -1,6 +1,7 @@
 package io.sluice.auth;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -10,8 +11,9 @@ import java.util.Set;
  * @param roles the roles the user held when authenticated
  * @param space the space (tenant) the request acts in
  * @param authentication how the caller proved who it is
+ * @param apiKey for a caller authenticated by an API key, the key and the scope frozen in it; {@code null} otherwise
  */
-public record Caller(String user, Set<String> roles, String space, Authentication authentication) {
+public record Caller(String user, Set<String> roles, String space, Authentication authentication, ApiKeyScope apiKey) {
 
     /** The space of callers that name none. */
     public static final String DEFAULT_SPACE = "default";
@@ -28,15 +30,23 @@ public record Caller(String user, Set<String> roles, String space, Authenticatio
         SYSTEM
     }
 
-    /** All fields are required; the roles are copied. */
+    /** User, space and authentication are required; the roles are copied; only API key callers carry a key scope. */
     public Caller {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(authentication, "authentication");
         roles = Set.copyOf(roles);
+        if ((apiKey != null) != (authentication == Authentication.API_KEY)) {
+            throw new IllegalArgumentException("an API key scope belongs to exactly the callers authenticated by an API key");
+        }
     }
 
-    /** Sluice's own identity, for housekeeping that belongs to no user. */
+    /** A caller that did not authenticate with an API key. */
+    public Caller(String user, Set<String> roles, String space, Authentication authentication) {
+        this(user, roles, space, authentication, null);
+    }
+
+    /** Sluice itself, for housekeeping that belongs to no user. */
     public static Caller system() {
         return new Caller("_system", Set.of(), DEFAULT_SPACE, Authentication.SYSTEM);
     }
@@ -44,5 +54,15 @@ public record Caller(String user, Set<String> roles, String space, Authenticatio
     /** Whether this is Sluice itself. */
     public boolean isSystem() {
         return authentication == Authentication.SYSTEM;
+    }
+
+    /** The same caller acting in another space. */
+    public Caller inSpace(String otherSpace) {
+        return new Caller(user, roles, otherSpace, authentication, apiKey);
+    }
+
+    /** The key scope, for API key callers. */
+    public Optional<ApiKeyScope> keyScope() {
+        return Optional.ofNullable(apiKey);
     }
 }

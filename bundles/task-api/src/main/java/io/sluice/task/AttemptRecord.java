@@ -18,7 +18,7 @@ public record AttemptRecord(int attempt, String node, Instant startedAt, Instant
     public enum Outcome {
         /** It returned a payload. */
         COMPLETED,
-        /** It threw a {@link TaskFailure}, or its last retry failed. */
+        /** It threw a {@link io.sluice.task.spi.TaskFailure}, or its last retry failed. */
         FAILED,
         /** It threw an unexpected exception and will be retried. */
         RETRYING,

@@ -27,14 +27,25 @@ public interface TaskClient {
     TaskStatusView status(String id, Caller caller);
 
     /**
+     * Waits for the caller's view of a task to change, holding no thread while it waits: completes with the view as
+     * soon as its {@link TaskStatusView#etag()} differs from {@code seenEtag}, or with the current view once
+     * {@code timeout} has passed. A change written by this node is seen at once, one written by another node within the
+     * node's change-feed interval, and a task turning stale at the moment it does.
+     *
+     * @return a stage that completes with the view, or exceptionally with a {@link TaskException}
+     */
+    java.util.concurrent.CompletionStage<TaskStatusView> statusChange(String id, Caller caller, String seenEtag,
+                                                                      java.time.Duration timeout);
+
+    /**
      * Starts a new run, or returns the current document when a healthy run is in progress.
      *
-     * @return the document after the call
+     * @return the document after the call, and whether this call started its run
      * @throws UnknownTaskTypeException if no installed bundle provides the type
      * @throws InvalidParamsException if the params do not bind to the type's params class; nothing is written
      * @throws CancellationInProgressException if a cancel of this task is still being carried out
      */
-    TaskDocument schedule(ScheduleRequest request, Caller caller);
+    ScheduleResult schedule(ScheduleRequest request, Caller caller);
 
     /**
      * Asks a running task to stop: {@code in_progress} becomes {@code being_canceled}; any other status is left alone.

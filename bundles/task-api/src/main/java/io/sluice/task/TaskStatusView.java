@@ -22,6 +22,7 @@ import java.util.Map;
  * @param payload the result, for {@code completed} and {@code acknowledged} only (spread flat in JSON)
  * @param error the error, for {@code failed} only
  * @param progress the latest progress, for running tasks
+ * @param version the stored document's version ({@code <primary term>.<seq no>}), or {@code null} when there is none
  */
 public record TaskStatusView(
     String id,
@@ -39,5 +40,15 @@ public record TaskStatusView(
     int attempt,
     Map<String, Object> payload,
     TaskError error,
-    Map<String, Object> progress) {
+    Map<String, Object> progress,
+    String version) {
+
+    /**
+     * An entity tag for this view: it changes exactly when what a poller sees changes, that is when the document is
+     * written or when the task turns stale (the stale reason names a fixed instant, so reading a stale task again gives
+     * the same tag). Equal on every node for the same document.
+     */
+    public String etag() {
+        return "\"" + (version == null ? "absent" : version) + "-" + status.wireName() + "\"";
+    }
 }

@@ -1,16 +1,16 @@
 /**
- * The Sluice task contracts.
+ * The Sluice task service as its callers see it.
  *
- * <p>Plugins contribute a task type by registering a {@link io.sluice.task.TaskDefinition} service.
- * Everything else here is implemented by Sluice: {@link io.sluice.task.TaskClient} schedules,
- * reads, cancels and acknowledges tasks; {@link io.sluice.task.TaskService} is the node's own view;
- * {@link io.sluice.task.TaskContext} is what a running task sees.
+ * <p>{@link io.sluice.task.TaskClient} schedules, reads, cancels and acknowledges tasks on behalf of a caller;
+ * {@link io.sluice.task.TaskService} is the node's own view (types, runs, health). The documents and views they return
+ * are immutable records, and every error they report is a {@link io.sluice.task.TaskException} that names its HTTP
+ * status. Everything here is implemented by Sluice ({@code @ProviderType}); what plugins implement lives in
+ * {@code io.sluice.task.spi}.
  *
- * <p>Versioned for bnd baselining: consumer types ({@code @ConsumerType}) may only change in a major
- * version, provider types ({@code @ProviderType}) may grow in a minor one.
+ * <p>Versioned for bnd baselining: provider types may grow in a minor version.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.sluice.task;
 
 import org.osgi.annotation.bundle.Export;

@@ -82,17 +82,23 @@ public final class OpenSearchConnection {
 
     /**
      * jakarta.json finds its provider with {@code ServiceLoader} on the thread's context class loader, which in OSGi
-     * sees no provider, and the client caches the result in a static initialiser. So initialise the client's JSON
-     * layer once here, with the loader of the parsson bundle (which holds the provider) as context.
+     * sees no provider, and the client caches the result in static initialisers: {@code JsonpUtils}, and the holder
+     * its Jackson parser uses to turn error details into {@code JsonData} (reached only when OpenSearch answers an
+     * error). Left to chance, the first error body decoded on an I/O thread fails to initialise the holder, and every
+     * later one fails with {@code NoClassDefFoundError}. So initialise both here, once, with the loader of the parsson
+     * bundle (which holds the provider) as context.
      */
-    private static void initialiseJsonProvider() {
+    static void initialiseJsonProvider() {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(BufferPool.class.getClassLoader());
         try {
-            Class.forName("org.opensearch.client.json.JsonpUtils", true, JsonpMapper.class.getClassLoader());
+            for (String holder : new String[] {"org.opensearch.client.json.JsonpUtils",
+                    "org.opensearch.client.json.jackson.JsonValueParser$DefaultJsonProvider"}) {
+                Class.forName(holder, true, JsonpMapper.class.getClassLoader());
+            }
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the OpenSearch client bundle lacks org.opensearch.client.json.JsonpUtils", e);
+            throw new IllegalStateException("the OpenSearch client bundle lacks a class it needs: " + e.getMessage(), e);
         } finally {
             thread.setContextClassLoader(previous);
         }

@@ -1,8 +1,8 @@
 package io.sluice.sample.tasks;
 
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
-import io.sluice.task.TaskFailure;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
+import io.sluice.task.spi.TaskFailure;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.sluice.sample.tasks;
 
 import io.sluice.task.InvalidParamsException;
-import io.sluice.task.TaskCancelledException;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskCancelledException;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
 import java.time.Duration;
 import org.osgi.service.component.annotations.Component;
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.task.InvalidParamsException;
 import io.sluice.task.ScheduleRequest;
+import io.sluice.task.ScheduleResult;
 import io.sluice.task.TaskClient;
 import io.sluice.task.TaskDocument;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -59,12 +59,12 @@ public class ScheduleCommand implements Action {
                 throw new InvalidParamsException(null, "--params is not valid JSON: " + e.getOriginalMessage());
             }
         }
-        Instant asked = Instant.now().minusMillis(1);
-        TaskDocument task = tasks.schedule(ScheduleRequest.of(type).id(id).stream(stream).params(bound).build(),
+        ScheduleResult result = tasks.schedule(ScheduleRequest.of(type).id(id).stream(stream).params(bound).build(),
             ConsoleCaller.current());
+        TaskDocument task = result.task();
         if (json) {
             System.out.println(out.json(task));
-        } else if (task.createdAt().isBefore(asked)) {
+        } else if (!result.started()) {
             System.out.printf("%s is already %s since %s UTC: nothing scheduled%n", task.id(), task.status().wireName(),
                 ConsoleOutput.time(task.createdAt()));
         } else {

@@ -1,6 +1,18 @@
 package io.sluice.task.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -52,6 +64,106 @@ public final class TaskJson {
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    /**
+     * Makes a mapper strict for input: no silent conversions (1 is not "1", "3" is not 3, "true" is not true), no
+     * duplicate keys, no text after the value, no nulls for primitives, no unknown fields.
+     */
+    public static ObjectMapper strict(ObjectMapper mapper) {
+        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float,
+                LogicalType.Boolean}) {
+            for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
+                    CoercionInputShape.Boolean, CoercionInputShape.String}) {
+                boolean natural = (type == LogicalType.Textual && shape == CoercionInputShape.String)
+                    || (type == LogicalType.Integer && shape == CoercionInputShape.Integer)
+                    || (type == LogicalType.Float && (shape == CoercionInputShape.Float || shape == CoercionInputShape.Integer))
+                    || (type == LogicalType.Boolean && shape == CoercionInputShape.Boolean);
+                if (!natural) {
+                    mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+                }
+            }
+        }
+        return mapper.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /**
+     * What was wrong with some JSON input, for a person: the field it concerns (a dotted path, or {@code null} for the
+     * whole document) and what was expected. Never a Java class name.
+     *
+     * @param field the JSON path of the offending field, or {@code null}
+     * @param message what is wrong
+     */
+    public record Problem(String field, String message) {
+        /** The message, prefixed with the field when there is one. */
+        @Override
+        public String toString() {
+            return field == null || field.isEmpty() ? message : "field '" + field + "': " + message;
+        }
+    }
+
+    /** Describes a Jackson input error without Jackson's wording, which names Java types. */
+    public static Problem describe(JsonProcessingException e) {
+        String field = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference ref : mapping.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            field = path.toString();
+        }
+        String message;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            message = "unknown field; known fields: " + unknown.getKnownPropertyIds().stream().map(String::valueOf)
+                .sorted().collect(Collectors.joining(", "));
+        } else if (e instanceof InvalidFormatException format) {
+            message = "expected " + typeName(format.getTargetType()) + ", got " + format.getValue();
+        } else if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            message = "there is more after the JSON value: send exactly one";
+        } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            boolean missing = String.valueOf(mismatch.getOriginalMessage()).contains("null");
+            message = (missing ? "required: " : "") + "expected " + typeName(mismatch.getTargetType());
+        } else if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
+            // A record's own constructor check: its message is written for people.
+            message = String.valueOf(instantiation.getCause().getMessage());
+        } else {
+            JsonLocation where = e.getLocation();
+            String original = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\(for [^)]*\\)", "");
+            message = "not valid JSON: " + original.split("\n", 2)[0]
+                + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
+        }
+        return new Problem(field, message);
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "a value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
     }
 
     private static final class WireNameSerializer<E> extends JsonSerializer<E> {

@@ -1,10 +1,8 @@
 /**
- * The JSON form of Sluice's task types, shared by the REST API, the console and the store, so that every front end
- * spells fields and statuses the same way.
+ * The JSON form of Sluice's own types: {@code snake_case} names, ISO-8601 instants, statuses by their wire names.
+ *
+ * <p>Not exported: each bundle that writes Sluice's JSON (store, REST, console) carries its own private copy of this
+ * package (bnd {@code -conditionalpackage} in the parent POM), so the mapping stays in one source file without
+ * becoming an API that plugins could come to depend on.
  */
-@Export
-@Version("1.0.0")
 package io.sluice.task.json;
-
-import org.osgi.annotation.bundle.Export;
-import org.osgi.annotation.versioning.Version;

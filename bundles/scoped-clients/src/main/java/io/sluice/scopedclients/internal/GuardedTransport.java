@@ -1,0 +1,70 @@
+package io.sluice.scopedclients.internal;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import org.opensearch.client.json.JsonpMapper;
+import org.opensearch.client.opensearch._types.ErrorResponse;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.transport.Endpoint;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.TransportOptions;
+
+/**
+ * The node's transport, with every request checked by a {@link RequestGuard} before it leaves: a refused request fails
+ * with a 403 {@link OpenSearchException}, as if the cluster had refused it. Closing it does not close the node's
+ * shared transport.
+ */
+final class GuardedTransport implements OpenSearchTransport {
+
+    private final OpenSearchTransport delegate;
+    private final RequestGuard guard;
+    private final String who;
+
+    GuardedTransport(OpenSearchTransport delegate, RequestGuard guard, String who) {
+        this.delegate = delegate;
+        this.guard = guard;
+        this.who = who;
+    }
+
+    @Override
+    public <RequestT, ResponseT, ErrorT> ResponseT performRequest(RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint,
+                                                                 TransportOptions options) throws IOException {
+        check(request, endpoint);
+        return delegate.performRequest(request, endpoint, options);
+    }
+
+    @Override
+    public <RequestT, ResponseT, ErrorT> CompletableFuture<ResponseT> performRequestAsync(RequestT request,
+            Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) {
+        try {
+            check(request, endpoint);
+        } catch (OpenSearchException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return delegate.performRequestAsync(request, endpoint, options);
+    }
+
+    private <RequestT> void check(RequestT request, Endpoint<RequestT, ?, ?> endpoint) {
+        String refusal = guard.refusal(endpoint.method(request), endpoint.requestUrl(request));
+        if (refusal != null) {
+            String reason = who + ": " + refusal;
+            throw new OpenSearchException(ErrorResponse.of(e -> e.status(403)
+                .error(c -> c.type("security_exception").reason(reason))));
+        }
+    }
+
+    @Override
+    public JsonpMapper jsonpMapper() {
+        return delegate.jsonpMapper();
+    }
+
+    @Override
+    public TransportOptions options() {
+        return delegate.options();
+    }
+
+    @Override
+    public void close() {
+        // The node's transport is shared: the connection bundle closes it.
+    }
+}

@@ -1,0 +1,121 @@
+package io.sluice.scopedclients.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sluice.auth.Caller;
+import io.sluice.auth.ScopedClients;
+import io.sluice.opensearch.node.OpenSearchExtension;
+import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.ApiKeyConfig;
+import io.sluice.security.internal.ConfiguredAccessPolicy;
+import io.sluice.security.internal.NodeTaskApiKeys;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Refresh;
+
+/** The clients of a task API key's caller, on the real node: what its user could read at minting, and nothing more. */
+@ExtendWith(OpenSearchExtension.class)
+class KeyScopedClientsTest {
+
+    private static final Caller OPS = new Caller("olga", Set.of("ops"), "default", Caller.Authentication.PASSWORD);
+
+    private final String prefix = ".k" + UUID.randomUUID().toString().substring(0, 8);
+    private final ConfiguredAccessPolicy policy = new ConfiguredAccessPolicy(grants("ops:manage:logs.a"));
+    private final NodeTaskApiKeys keys;
+    private final NodeScopedClientFactory factory;
+
+    KeyScopedClientsTest(OpenSearchClient opensearch) throws IOException {
+        keys = new NodeTaskApiKeys(opensearch, policy, keyConfig(prefix));
+        factory = new NodeScopedClientFactory(opensearch, policy);
+        for (String stream : new String[] {"logs.a", "logs.b"}) {
+            opensearch.index(i -> i.index(stream).id("1").document(Map.of("message", "hello " + stream)).refresh(Refresh.True));
+        }
+    }
+
+    @Test
+    void aKeysClientsReadWhatItsCallerCouldAndNothingMore() throws IOException {
+        ScopedClients clients = factory.forCaller(keys.open(keys.mint(OPS, "task-1", Duration.ofHours(1))));
+        assertEquals("olga", clients.caller().user());
+        assertEquals(Caller.Authentication.API_KEY, clients.caller().authentication());
+        assertEquals(1, clients.asCurrentUser().count(c -> c.index("logs.a")).count());
+        assertEquals(403, assertThrows(OpenSearchException.class, () -> clients.asCurrentUser().count(c -> c.index("logs.b"))).status());
+        assertEquals(403, assertThrows(OpenSearchException.class,
+            () -> clients.asCurrentUser().search(s -> s.index(prefix + "-api-keys"), Map.class)).status());
+    }
+
+    @Test
+    void grantsWidenedAfterMintingDoNotWidenTheKeysClients() throws IOException {
+        Caller opened = keys.open(keys.mint(OPS, "task-2", Duration.ofHours(1)));
+        policy.modified(grants("ops:manage:logs*"));
+        ScopedClients clients = factory.forCaller(opened);
+        assertEquals(403, assertThrows(OpenSearchException.class, () -> clients.asCurrentUser().count(c -> c.index("logs.b"))).status());
+        assertEquals(1, clients.asCurrentUser().count(c -> c.index("logs.a")).count());
+    }
+
+    private static AccessConfig grants(String... grants) {
+        return new AccessConfig() {
+            @Override
+            public String[] grants() {
+                return grants;
+            }
+
+            @Override
+            public String realm() {
+                return "karaf";
+            }
+
+            @Override
+            public int loginCacheSeconds() {
+                return 10;
+            }
+
+            @Override
+            public String[] adminRoles() {
+                return new String[] {"admin"};
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return AccessConfig.class;
+            }
+        };
+    }
+
+    private static ApiKeyConfig keyConfig(String prefix) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String nodeKey = Base64.getEncoder().encodeToString(key);
+        return new ApiKeyConfig() {
+            @Override
+            public String encryptionKey() {
+                return nodeKey;
+            }
+
+            @Override
+            public String indexPrefix() {
+                return prefix;
+            }
+
+            @Override
+            public int purgeAfterDays() {
+                return 1;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ApiKeyConfig.class;
+            }
+        };
+    }
+}

@@ -1,0 +1,22 @@
+package io.sluice.security.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Task API keys, PID {@code io.sluice.apikeys} ({@code etc/io.sluice.apikeys.cfg}). */
+@ObjectClassDefinition(name = "Sluice task API keys", description = "The keys tasks run with on their user's behalf.")
+public @interface ApiKeyConfig {
+
+    @AttributeDefinition(name = "Encryption key", type = AttributeType.PASSWORD,
+        description = "32 random bytes, base64: encrypts key secrets in task documents. bin/sluice generates one on first "
+            + "start. Without it, tasks cannot be scheduled on a user's behalf. All nodes must share it.")
+    String encryptionKey() default "";
+
+    @AttributeDefinition(name = "Index prefix", description = "Keys live in <prefix>-api-keys; the same as the task store's.")
+    String indexPrefix() default ".sluice";
+
+    @AttributeDefinition(name = "Purge after (days)", description = "Revoked and expired keys are deleted after this long.",
+        min = "1")
+    int purgeAfterDays() default 1;
+}

@@ -1,0 +1,229 @@
+package io.sluice.security.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.auth.ApiKeyScope;
+import io.sluice.auth.Caller;
+import io.sluice.auth.Privilege;
+import io.sluice.auth.StreamPattern;
+import io.sluice.opensearch.SystemIndex;
+import io.sluice.security.AccessPolicy;
+import io.sluice.security.AuthenticationException;
+import io.sluice.security.TaskApiKey;
+import io.sluice.security.TaskApiKeys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpType;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch.core.GetResponse;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task API keys in the index {@code <prefix>-api-keys} (alias of {@code -v1}, hidden, written by the node itself).
+ *
+ * <p>A key document holds the SHA-256 of the secret, never the secret: the secret exists only in the task document,
+ * sealed with the node key ({@link SecretBox}). A key freezes the scope of its caller when minted
+ * ({@link ApiKeyScope}); its caller is limited to that scope and to the current grants of its frozen roles, whichever
+ * is narrower. Keys expire, are revoked when their run ends, and are purged a day later.
+ */
+@Component(service = {TaskApiKeys.class, NodeTaskApiKeys.class}, configurationPid = "io.sluice.apikeys")
+@Designate(ocd = ApiKeyConfig.class)
+public final class NodeTaskApiKeys implements TaskApiKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeTaskApiKeys.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final OpenSearchClient client;
+    private final AccessPolicy access;
+    private final SecretBox box;
+    private final SystemIndex index;
+    private final String alias;
+    private final Duration purgeAfter;
+    private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService purger;
+
+    /** Opens the node key (a malformed one fails activation, naming the setting) and makes sure the index exists. */
+    @Activate
+    public NodeTaskApiKeys(@Reference OpenSearchClient client, @Reference AccessPolicy access, ApiKeyConfig config) {
+        this.client = client;
+        this.access = access;
+        this.box = config.encryptionKey().isBlank() ? null : new SecretBox(config.encryptionKey());
+        this.index = new SystemIndex(client, config.indexPrefix() + "-api-keys",
+            NodeTaskApiKeys.class.getResourceAsStream("api-key-index.json"), LOG);
+        this.alias = index.alias();
+        this.purgeAfter = Duration.ofDays(config.purgeAfterDays());
+        if (box == null) {
+            LOG.warn("No encryptionKey in etc/io.sluice.apikeys.cfg: tasks cannot be scheduled on a user's behalf");
+        }
+        index.ensureIfReachable();
+        this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-api-key-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purger.scheduleWithFixedDelay(this::purgeQuietly, 1, 60, TimeUnit.MINUTES);
+    }
+
+    @Deactivate
+    void deactivate() {
+        purger.shutdownNow();
+    }
+
+    @Override
+    public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
+        if (box == null) {
+            throw new IllegalStateException("tasks cannot run on a user's behalf: this node has no encryptionKey "
+                + "(etc/io.sluice.apikeys.cfg)");
+        }
+        String id = token(16);
+        String secret = token(32);
+        Instant now = clock.instant();
+        ObjectNode doc = JSON.objectNode()
+            .put("id", id)
+            .put("hash", hash(secret))
+            .put("owner", caller.user())
+            .put("space", caller.space())
+            .put("task_id", taskId)
+            .put("created_at", now.toString())
+            .put("expires_at", now.plus(lifetime).toString());
+        ArrayNode roles = doc.putArray("roles");
+        caller.roles().stream().sorted().forEach(roles::add);
+        ObjectNode scope = doc.putObject("scope");
+        access.streamPatterns(caller, Privilege.READ).forEach(scope.putArray("read")::add);
+        access.streamPatterns(caller, Privilege.MANAGE).forEach(scope.putArray("manage")::add);
+        index.write("mint API key", () -> client.index(i -> i.index(alias).id(id).document(doc).opType(OpType.Create)
+            .requireAlias(true)));
+        return new TaskApiKey(id, box.seal(secret));
+    }
+
+    @Override
+    public Caller open(TaskApiKey key) {
+        if (box == null) {
+            throw new AuthenticationException("task API key " + key.id() + " cannot be opened: this node has no encryptionKey");
+        }
+        String secret;
+        try {
+            secret = box.open(key.encryptedSecret());
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException("task API key " + key.id() + " cannot be opened: the node's encryptionKey "
+                + "is not the one it was sealed with");
+        }
+        return verify(key.id(), secret);
+    }
+
+    @Override
+    public void revoke(TaskApiKey key) {
+        ObjectNode change = JSON.objectNode().put("revoked_at", clock.instant().toString());
+        try {
+            client.update(u -> u.index(alias).id(key.id()).doc(change), ObjectNode.class);
+        } catch (IOException | OpenSearchException e) {
+            if (SystemIndex.status(e) == 404) {
+                return; // gone already: nothing to revoke
+            }
+            throw SystemIndex.failure("revoke API key " + key.id(), e);
+        }
+    }
+
+    /**
+     * Checks a key's secret, expiry and revocation, in real time: a key revoked on any node is refused on its next use.
+     *
+     * @return the key's caller, with the scope frozen in the key
+     * @throws AuthenticationException without saying whether the id exists, when the secret is wrong
+     */
+    Caller verify(String id, String secret) {
+        ObjectNode doc = index.read("read API key", () -> {
+            GetResponse<ObjectNode> response = client.get(g -> g.index(alias).id(id).realtime(true), ObjectNode.class);
+            return response.found() ? response.source() : null;
+        }, null);
+        if (doc == null || !MessageDigest.isEqual(hash(secret).getBytes(StandardCharsets.US_ASCII),
+                doc.path("hash").asText().getBytes(StandardCharsets.US_ASCII))) {
+            throw new AuthenticationException("invalid API key");
+        }
+        if (doc.hasNonNull("revoked_at")) {
+            throw new AuthenticationException("API key " + id + " was revoked");
+        }
+        if (!Instant.parse(doc.path("expires_at").asText()).isAfter(clock.instant())) {
+            throw new AuthenticationException("API key " + id + " has expired");
+        }
+        List<String> roles = strings(doc.path("roles"));
+        ApiKeyScope scope = new ApiKeyScope(id, patterns(doc.path("scope").path("read")), patterns(doc.path("scope").path("manage")));
+        return new Caller(doc.path("owner").asText(), Set.copyOf(roles), doc.path("space").asText(),
+            Caller.Authentication.API_KEY, scope);
+    }
+
+    /** Deletes keys revoked or expired more than {@code purgeAfter} ago. */
+    long purge() {
+        String before = clock.instant().minus(purgeAfter).toString();
+        Long deleted = index.read("purge API keys", () -> client.deleteByQuery(d -> d.index(alias).ignoreUnavailable(true)
+            .allowNoIndices(true).conflicts(org.opensearch.client.opensearch._types.Conflicts.Proceed)
+            .query(q -> q.bool(b -> b
+                .should(s -> s.range(r -> r.field("revoked_at").lt(JsonData.of(before))))
+                .should(s -> s.range(r -> r.field("expires_at").lt(JsonData.of(before))))
+                .minimumShouldMatch("1")))).deleted(), 0L);
+        return deleted == null ? 0 : deleted;
+    }
+
+    private void purgeQuietly() {
+        try {
+            long purged = purge();
+            if (purged > 0) {
+                LOG.info("Purged {} revoked or expired task API keys", purged);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof io.sluice.task.StoreUnavailableException) {
+                LOG.warn("Purging task API keys failed: {}", e.getMessage());
+            } else {
+                LOG.warn("Purging task API keys failed", e);
+            }
+        }
+    }
+
+    private String token(int bytes) {
+        byte[] value = new byte[bytes];
+        random.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+
+    private static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private static List<StreamPattern> patterns(JsonNode array) {
+        return strings(array).stream().map(StreamPattern::new).toList();
+    }
+}

@@ -1,0 +1,219 @@
+package io.sluice.security.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.security.AuthenticationException;
+import io.sluice.auth.Caller;
+import io.sluice.auth.Privilege;
+import io.sluice.security.TaskApiKey;
+import io.sluice.opensearch.node.OpenSearchExtension;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.Refresh;
+
+/**
+ * Task API keys against the real node: minting, opening (the caller and the scope frozen in the key), revocation,
+ * expiry, purging, and the access policy's decisions for a key's caller. The clients made from a key are tested with
+ * the scoped-client factory ({@code KeyScopedClientsTest}).
+ */
+@ExtendWith(OpenSearchExtension.class)
+class TaskApiKeysTest {
+
+    private static final Caller OPS = new Caller("olga", Set.of("ops"), "default", Caller.Authentication.PASSWORD);
+
+    private final OpenSearchClient opensearch;
+    private final String prefix = ".k" + UUID.randomUUID().toString().substring(0, 8);
+    private final String[] grants = {"ops:manage:logs.a"};
+    private final NodeTaskApiKeys keys;
+    private final String nodeKey = SecretBox.newKey();
+    // Reads the grants array each time: the tests change grants under a key, as ConfigAdmin would.
+    private final LiveAccessPolicy policy = new LiveAccessPolicy(() -> new ConfiguredAccessPolicy(config(() -> grants)));
+
+    TaskApiKeysTest(OpenSearchClient opensearch) throws IOException {
+        this.opensearch = opensearch;
+        keys = new NodeTaskApiKeys(opensearch, policy, keyConfig(nodeKey, prefix));
+        for (String stream : new String[] {"logs.a", "logs.b"}) {
+            opensearch.index(i -> i.index(stream).id("1").document(Map.of("message", "hello " + stream)).refresh(Refresh.True));
+        }
+    }
+
+    @Test
+    void anOpenedKeyActsAsItsCallerWithinTheScopeOfThatMoment() {
+        Caller opened = keys.open(keys.mint(OPS, "task-1", Duration.ofHours(1)));
+        assertEquals("olga", opened.user());
+        assertEquals(Set.of("ops"), opened.roles());
+        assertEquals(Caller.Authentication.API_KEY, opened.authentication());
+        assertTrue(policy.allows(opened, Privilege.MANAGE, "logs.a"));
+        assertFalse(policy.allows(opened, Privilege.READ, "logs.b"));
+        assertFalse(policy.allows(opened, Privilege.READ, null), "tasks without a stream are for administrators");
+    }
+
+    @Test
+    void grantsWidenedAfterMintingDoNotWidenTheKey() {
+        TaskApiKey key = keys.mint(OPS, "task-2", Duration.ofHours(1));
+        grants[0] = "ops:manage:logs*";
+        Caller opened = keys.open(key);
+        assertFalse(policy.allows(opened, Privilege.READ, "logs.b"));
+        assertTrue(policy.allows(opened, Privilege.READ, "logs.a"));
+        assertEquals(List.of("logs.a"), policy.streamPatterns(opened, Privilege.READ));
+        // A key minted now gets the wider grant.
+        assertTrue(policy.allows(keys.open(keys.mint(OPS, "task-3", Duration.ofHours(1))), Privilege.READ, "logs.b"));
+    }
+
+    @Test
+    void grantsNarrowedAfterMintingNarrowTheKey() {
+        TaskApiKey key = keys.mint(OPS, "task-4", Duration.ofHours(1));
+        grants[0] = "ops:read:nothing";
+        Caller opened = keys.open(key);
+        assertFalse(policy.allows(opened, Privilege.READ, "logs.a"));
+        assertEquals(List.of(), policy.streamPatterns(opened, Privilege.READ));
+    }
+
+    @Test
+    void anAdministratorsKeyAdministersOnlyIfItsScopeCoversEveryStream() {
+        Caller admin = new Caller("root", Set.of("admin"), "default", Caller.Authentication.PASSWORD);
+        Caller opened = keys.open(keys.mint(admin, "task-admin", Duration.ofHours(1)));
+        assertTrue(policy.isAdmin(opened));
+        assertTrue(policy.allows(opened, Privilege.MANAGE, null));
+    }
+
+    @Test
+    void aRevokedKeyNoLongerWorks() {
+        TaskApiKey key = keys.mint(OPS, "task-5", Duration.ofHours(1));
+        keys.open(key);
+        keys.revoke(key);
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> keys.open(key));
+        assertTrue(e.getMessage().contains("revoked"), e.getMessage());
+        keys.revoke(key);
+    }
+
+    @Test
+    void anExpiredKeyNoLongerWorks() {
+        TaskApiKey key = keys.mint(OPS, "task-6", Duration.ZERO);
+        assertTrue(assertThrows(AuthenticationException.class, () -> keys.open(key)).getMessage().contains("expired"));
+    }
+
+    @Test
+    void aWrongSecretOrAnotherNodeKeyIsRefusedWithoutSayingWhich() {
+        TaskApiKey key = keys.mint(OPS, "task-7", Duration.ofHours(1));
+        assertEquals("invalid API key", assertThrows(AuthenticationException.class, () -> keys.verify(key.id(), "guess")).getMessage());
+        assertEquals("invalid API key", assertThrows(AuthenticationException.class, () -> keys.verify("no-such-id", "guess")).getMessage());
+        NodeTaskApiKeys otherNode = new NodeTaskApiKeys(opensearch, new ConfiguredAccessPolicy(config(() -> grants)),
+            keyConfig(SecretBox.newKey(), prefix));
+        assertThrows(AuthenticationException.class, () -> otherNode.open(key));
+    }
+
+    @Test
+    void withoutANodeKeyNoKeyIsMinted() {
+        NodeTaskApiKeys keyless = new NodeTaskApiKeys(opensearch, new ConfiguredAccessPolicy(config(() -> grants)), keyConfig("", prefix));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> keyless.mint(OPS, "t", Duration.ofHours(1)));
+        assertTrue(e.getMessage().contains("encryptionKey"), e.getMessage());
+    }
+
+    @Test
+    void theSecretIsInNoIndex() throws IOException {
+        TaskApiKey key = keys.mint(OPS, "task-8", Duration.ofHours(1));
+        String secret = new SecretBox(nodeKey).open(key.encryptedSecret());
+        opensearch.indices().refresh(r -> r.index("*").expandWildcards(org.opensearch.client.opensearch._types.ExpandWildcard.All));
+        long hits = opensearch.search(s -> s.index("*").expandWildcards(org.opensearch.client.opensearch._types.ExpandWildcard.All)
+            .query(q -> q.queryString(qs -> qs.query("\"" + secret + "\""))), Map.class).hits().total().value();
+        assertEquals(0, hits);
+    }
+
+    @Test
+    void revokedAndExpiredKeysArePurged() throws IOException {
+        NodeTaskApiKeys quick = new NodeTaskApiKeys(opensearch, new ConfiguredAccessPolicy(config(() -> grants)), keyConfig(nodeKey, prefix, 0));
+        TaskApiKey expired = quick.mint(OPS, "task-9", Duration.ZERO);
+        TaskApiKey live = quick.mint(OPS, "task-10", Duration.ofHours(1));
+        opensearch.indices().refresh(r -> r.index(prefix + "-api-keys"));
+        assertTrue(quick.purge() >= 1);
+        assertThrows(AuthenticationException.class, () -> quick.verify(expired.id(), "x"));
+        quick.open(live);
+    }
+
+    /** An access policy rebuilt on every call, so that grants changed by a test apply at once, as ConfigAdmin does. */
+    private record LiveAccessPolicy(java.util.function.Supplier<ConfiguredAccessPolicy> current) implements io.sluice.security.AccessPolicy {
+        @Override
+        public boolean allows(Caller caller, io.sluice.auth.Privilege privilege, String stream) {
+            return current.get().allows(caller, privilege, stream);
+        }
+
+        @Override
+        public boolean isAdmin(Caller caller) {
+            return current.get().isAdmin(caller);
+        }
+
+        @Override
+        public java.util.List<String> streamPatterns(Caller caller, io.sluice.auth.Privilege privilege) {
+            return current.get().streamPatterns(caller, privilege);
+        }
+    }
+
+    private static AccessConfig config(java.util.function.Supplier<String[]> grants) {
+        return new AccessConfig() {
+            @Override
+            public String[] grants() {
+                return grants.get();
+            }
+
+            @Override
+            public String realm() {
+                return "karaf";
+            }
+
+            @Override
+            public int loginCacheSeconds() {
+                return 10;
+            }
+
+            @Override
+            public String[] adminRoles() {
+                return new String[] {"admin"};
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return AccessConfig.class;
+            }
+        };
+    }
+
+    private static ApiKeyConfig keyConfig(String key, String prefix) {
+        return keyConfig(key, prefix, 1);
+    }
+
+    private static ApiKeyConfig keyConfig(String key, String prefix, int purgeAfterDays) {
+        return new ApiKeyConfig() {
+            @Override
+            public String encryptionKey() {
+                return key;
+            }
+
+            @Override
+            public String indexPrefix() {
+                return prefix;
+            }
+
+            @Override
+            public int purgeAfterDays() {
+                return purgeAfterDays;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ApiKeyConfig.class;
+            }
+        };
+    }
+}
