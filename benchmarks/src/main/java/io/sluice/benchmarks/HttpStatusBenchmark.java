@@ -86,6 +86,7 @@ public final class HttpStatusBenchmark {
                 (double) sluiceStatus.answered() / baseline.answered(), sluiceStatus.p(50) / baseline.p(50),
                 sluiceStatus.p(99) / baseline.p(99)));
             closedLoopWithAb(auth, status.uri(), raw.uri());
+            waitingLongPolls(home, api, auth, Integer.getInteger("polls", 1000));
             io.shutdownNow();
         } finally {
             run(List.of("bash", sluice, "stop"), env);
@@ -151,6 +152,62 @@ public final class HttpStatusBenchmark {
         }
         pool.shutdown();
         return new Result(name, answered.get(), failed.get(), measure.toNanos() / 1e9, all);
+    }
+
+    /**
+     * Many clients waiting on a long poll at once: the Karaf JVM's threads and resident memory before and while they
+     * wait (read from /proc), then one change that answers them all, and how long the last answer took.
+     */
+    private static void waitingLongPolls(Path home, URI api, String auth, int polls) throws Exception {
+        long karaf = Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
+        ExecutorService io = Executors.newFixedThreadPool(4);
+        HttpClient http = HttpClient.newBuilder().executor(io).build();
+        String body = "{\"type\":\"sample_sleep\",\"id\":\"polled-by-many\",\"params\":{\"steps\":1,\"stepMillis\":600000}}";
+        send(http, HttpRequest.newBuilder(api.resolve("/api/tasks")).POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json").header("Authorization", auth).build());
+        HttpRequest read = HttpRequest.newBuilder(api.resolve("/api/tasks/polled-by-many")).header("Authorization", auth).build();
+        String etag = send(http, read).headers().firstValue("ETag").orElseThrow();
+        long[] before = proc(karaf);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        HttpRequest poll = HttpRequest.newBuilder(api.resolve("/api/tasks/polled-by-many?wait_for_change=60s"))
+            .timeout(Duration.ofSeconds(90)).header("Authorization", auth).header("If-None-Match", etag).build();
+        for (int i = 0; i < polls; i++) {
+            waiting.add(http.sendAsync(poll, HttpResponse.BodyHandlers.ofString()));
+        }
+        TimeUnit.SECONDS.sleep(5); // let every request arrive and suspend: there is nothing to await but the server
+        long[] during = proc(karaf);
+        long changed = System.nanoTime();
+        send(http, HttpRequest.newBuilder(api.resolve("/api/tasks/polled-by-many/_cancel"))
+            .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", auth).build());
+        int answered = 0;
+        int changedAnswers = 0;
+        for (var future : waiting) {
+            HttpResponse<String> response = future.get(90, TimeUnit.SECONDS);
+            answered++;
+            if (response.statusCode() == 200) {
+                changedAnswers++;
+            }
+        }
+        double lastAnswerMs = (System.nanoTime() - changed) / 1e6;
+        System.out.printf(Locale.ROOT, "%n%d concurrent long polls (wait_for_change=60s) on one node, Karaf JVM from /proc:%n"
+                + "  before: %d threads, RSS %d MB    while %d wait: %d threads, RSS %d MB%n"
+                + "  one cancel answered %d of them (%d with the change) within %.0f ms%n",
+            polls, before[0], before[1] / 1024, polls, during[0], during[1] / 1024, answered, changedAnswers, lastAnswerMs);
+        io.shutdownNow();
+    }
+
+    /** Threads and resident memory (kB) of a process, from /proc/PID/status. */
+    private static long[] proc(long pid) throws IOException {
+        long threads = -1;
+        long rss = -1;
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("Threads:")) {
+                threads = Long.parseLong(line.substring(8).trim());
+            } else if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.substring(6).replace("kB", "").trim());
+            }
+        }
+        return new long[] {threads, rss};
     }
 
     /**

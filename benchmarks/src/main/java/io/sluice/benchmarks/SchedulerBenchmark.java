@@ -1,22 +1,21 @@
-package io.sluice.scheduler.internal;
+package io.sluice.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.auth.Caller;
-import io.sluice.auth.internal.ConfiguredAccessPolicy;
-import io.sluice.benchmarks.Clients;
-import io.sluice.benchmarks.Measure;
+import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.internal.OpenSearchTaskStore;
+import io.sluice.scheduler.internal.InProcessScheduler;
 import io.sluice.task.ScheduleRequest;
-import io.sluice.task.TaskCancelledException;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.TaskClient;
+import io.sluice.task.spi.TaskCancelledException;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
 import io.sluice.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +49,10 @@ public final class SchedulerBenchmark {
 
     private static final Caller ADMIN = new Caller("bench", Set.of("admin"), "default", Caller.Authentication.PASSWORD);
     private static final ObjectMapper JSON = new ObjectMapper();
+    // The scheduler's defaults (etc/io.sluice.scheduler.cfg).
+    private static final Duration STALE_AFTER = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(500);
 
     private SchedulerBenchmark() {
     }
@@ -66,15 +69,10 @@ public final class SchedulerBenchmark {
 
             OpenSearchTaskStore store = new OpenSearchTaskStore(client, TaskLifecycleBenchmark.prefix(".bench"));
             Probe probe = new Probe();
-            TaskTypes types = new TaskTypes();
-            types.register(probe, 1, "bench", 1);
-            SchedulerSettings defaults = new SchedulerSettings("bench-a", 10, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5),
-                Duration.ofDays(7), 10L * 1024 * 1024);
-            NodeTaskClient tasks = new NodeTaskClient(store, types, new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()),
-                defaults.staleAfter(), Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
-            TaskRunner runner = runner(store, types, defaults);
-            tasks.bindLocalRuns(runner);
+            InProcessScheduler scheduler = new InProcessScheduler(store,
+                new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()), STALE_AFTER, probe);
+            TaskClient tasks = scheduler.client();
+            InProcessScheduler.Runner runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
 
             // ---- schedule to start, idle node
             AtomicInteger ids = new AtomicInteger();
@@ -105,8 +103,10 @@ public final class SchedulerBenchmark {
                 client.index(i -> i.index(store.index()).id(id).document(doc()).ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()));
             });
             for (int capacity : new int[] {10, 32}) {
-                TaskRunner wide = capacity == 10 ? runner : swap(runner, tasks, store, types, defaults, capacity);
-                runner = wide;
+                if (capacity != 10) {
+                    runner.stop();
+                    runner = scheduler.runner("bench-a", capacity, STALE_AFTER, HEARTBEAT, POLL).local();
+                }
                 int count = (int) Math.max(500, rawCycles.perSecond() * measure.toSeconds());
                 String prefix = "through-" + capacity + "-";
                 long doneBefore = completed(client, store, TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)));
@@ -167,26 +167,22 @@ public final class SchedulerBenchmark {
             // ---- recovery from a dead node, default timings
             System.out.println();
             System.out.printf("Recovery from a dead node (stale after %d s, heartbeat %d s, poll %d ms), %d runs:%n",
-                defaults.staleAfter().toSeconds(), defaults.heartbeatInterval().toSeconds(), defaults.pollInterval().toMillis(), recoveries);
+                STALE_AFTER.toSeconds(), HEARTBEAT.toSeconds(), POLL.toMillis(), recoveries);
             runner.stop();
-            tasks.unbindLocalRuns(runner);
-            long bound = defaults.staleAfter().plus(defaults.pollInterval()).toMillis();
+            long bound = STALE_AFTER.plus(POLL).toMillis();
             for (int r = 0; r < recoveries; r++) {
-                SchedulerSettings deadSettings = rename(defaults, "doomed-" + r);
-                TaskRunner doomed = runner(store, types, deadSettings);
-                tasks.bindLocalRuns(doomed);
+                InProcessScheduler.Runner doomed = scheduler.runner("doomed-" + r, 10, STALE_AFTER, HEARTBEAT, POLL).local();
                 String id = "recover-" + r;
                 CountDownLatch first = probe.expect(id);
                 tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "block")).build(), ADMIN);
                 first.await(10, TimeUnit.SECONDS);
-                tasks.unbindLocalRuns(doomed);
                 // Die at a random point of the heartbeat cycle, as real nodes do.
-                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(defaults.heartbeatInterval().toMillis()));
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(HEARTBEAT.toMillis()));
                 CountDownLatch again = probe.expect(id);
                 probe.finishNextRunOf(id);
                 long died = System.nanoTime();
                 doomed.halt();
-                TaskRunner survivor = runner(store, types, rename(defaults, "survivor-" + r));
+                InProcessScheduler.Runner survivor = scheduler.runner("survivor-" + r, 10, STALE_AFTER, HEARTBEAT, POLL);
                 again.await(120, TimeUnit.SECONDS);
                 long recovered = (probe.startedAt(id) - died) / 1_000_000;
                 System.out.printf(Locale.ROOT, "  run %d: ran again %.1f s after the node died   | x%.2f of staleAfter + one poll (%.1f s)%n",
@@ -199,29 +195,6 @@ public final class SchedulerBenchmark {
     private static long completed(OpenSearchClient client, OpenSearchTaskStore store, TaskQuery done) throws java.io.IOException {
         client.indices().refresh(r -> r.index(store.index()));
         return store.count(done);
-    }
-
-    private static TaskRunner runner(OpenSearchTaskStore store, TaskTypes types, SchedulerSettings settings) {
-        return new TaskRunner(store, types, settings, Clock.systemUTC(),
-            new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
-                TaskLifecycle.BeforeWrite.NONE),
-            () -> null);
-    }
-
-    private static TaskRunner swap(TaskRunner old, NodeTaskClient tasks, OpenSearchTaskStore store, TaskTypes types,
-                                   SchedulerSettings defaults, int capacity) {
-        old.stop();
-        tasks.unbindLocalRuns(old);
-        SchedulerSettings s = defaults;
-        TaskRunner wide = runner(store, types, new SchedulerSettings(s.nodeId(), capacity, s.staleAfter(), s.heartbeatInterval(),
-            s.pollInterval(), s.cancelGrace(), s.retryBackoff(), s.retryBackoffMax(), s.cleanupAfter(), s.maxPayloadBytes()));
-        tasks.bindLocalRuns(wide);
-        return wide;
-    }
-
-    private static SchedulerSettings rename(SchedulerSettings s, String nodeId) {
-        return new SchedulerSettings(nodeId, s.capacity(), s.staleAfter(), s.heartbeatInterval(), s.pollInterval(),
-            s.cancelGrace(), s.retryBackoff(), s.retryBackoffMax(), s.cleanupAfter(), s.maxPayloadBytes());
     }
 
     /** The I/O of schedule + claim done by hand: read, create, read, conditional write. */
@@ -253,7 +226,7 @@ public final class SchedulerBenchmark {
     }
 
     /** The benchmark's task type: does nothing, or blocks until cancelled, and records when it started and stopped. */
-    static final class Probe implements TaskDefinition<Map<String, Object>, Map<String, Object>> {
+    public static final class Probe implements TaskDefinition<Map<String, Object>, Map<String, Object>> {
         private final Map<String, CountDownLatch> starts = new ConcurrentHashMap<>();
         private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
         private final Map<String, CountDownLatch> cancels = new ConcurrentHashMap<>();

@@ -1,19 +1,18 @@
-package io.sluice.scheduler.internal;
+package io.sluice.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.auth.Caller;
-import io.sluice.auth.internal.AccessConfig;
-import io.sluice.auth.internal.ConfiguredAccessPolicy;
-import io.sluice.benchmarks.Clients;
-import io.sluice.benchmarks.Measure;
+import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.benchmarks.Measure.Figures;
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
-import io.sluice.scheduler.internal.TaskTransitions.RunId;
 import io.sluice.store.internal.OpenSearchTaskStore;
 import io.sluice.store.internal.StoreConfig;
+import io.sluice.scheduler.internal.InProcessScheduler;
 import io.sluice.task.ScheduleRequest;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.TaskClient;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,11 +50,8 @@ public final class TaskLifecycleBenchmark {
              ApacheHttpClient5Transport transport = Clients.transport(node.httpUri())) {
             OpenSearchClient client = Clients.client(transport);
             OpenSearchTaskStore store = new OpenSearchTaskStore(client, prefix(".bench"));
-            TaskTypes types = new TaskTypes();
-            types.register(new Noop(), 1, "bench", 1);
-            NodeTaskClient tasks = new NodeTaskClient(store, types, new ConfiguredAccessPolicy(adminOnly()),
-                Duration.ofSeconds(30), Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
-            TaskRuns runs = new TaskRuns(tasks.lifecycle(), new PluginJson(), 10L * 1024 * 1024);
+            TaskClient tasks = new InProcessScheduler(store, new ConfiguredAccessPolicy(adminOnly()), Duration.ofSeconds(30),
+                new Noop()).client();
             for (int i = 0; i < READ_TASKS; i++) {
                 tasks.schedule(ScheduleRequest.of("noop").id("read-" + i).params(Map.of("n", i)).build(), ADMIN);
             }
@@ -77,32 +73,6 @@ public final class TaskLifecycleBenchmark {
                 System.out.println("  " + status.against(baseline));
             }
 
-            System.out.println();
-            System.out.println("Transitions, 8 writers, a fresh task per cycle (3 reads + 3 conditional writes):");
-            AtomicLong ids = new AtomicLong();
-            Figures raw = Measure.run("raw: 3 x (GET + conditional index)", 8, warmup, measure, t -> () -> {
-                String id = "default:raw-" + ids.incrementAndGet();
-                ObjectNode doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("status", "x");
-                client.get(g -> g.index(store.index()).id(id), ObjectNode.class);
-                var created = client.index(i -> i.index(store.index()).id(id).opType(OpType.Create).document(doc));
-                for (int step = 0; step < 2; step++) {
-                    GetResponse<ObjectNode> read = client.get(g -> g.index(store.index()).id(id), ObjectNode.class);
-                    client.index(i -> i.index(store.index()).id(id).document(doc)
-                        .ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()));
-                }
-                if (created.seqNo() < 0) {
-                    throw new IllegalStateException();
-                }
-            });
-            Figures cycles = Measure.run("schedule -> claim -> complete", 8, warmup, measure, t -> () -> {
-                String id = "cycle-" + ids.incrementAndGet();
-                tasks.schedule(ScheduleRequest.of("noop").id(id).build(), ADMIN);
-                RunId run = RunId.of(runs.claim("default", id, "bench-node").document());
-                runs.complete("default", id, run, Map.of("ok", true));
-            });
-            System.out.println("  " + raw.line());
-            System.out.println("  " + cycles.against(raw));
-            System.out.printf("  = %.0f transitions/s (3 per cycle)%n", cycles.perSecond() * 3);
         }
     }
 
@@ -111,7 +81,7 @@ public final class TaskLifecycleBenchmark {
     }
 
     /** A task type that does nothing: the benchmark measures the lifecycle, not work. */
-    static final class Noop implements TaskDefinition<Map<String, Object>, Map<String, Object>> {
+    public static final class Noop implements TaskDefinition<Map<String, Object>, Map<String, Object>> {
         @Override
         public String type() {
             return "noop";
@@ -129,11 +99,27 @@ public final class TaskLifecycleBenchmark {
         }
     }
 
-    static StoreConfig prefix(String prefix) {
+    /** A store configuration with its defaults and the given index prefix. */
+    public static StoreConfig prefix(String prefix) {
         return new StoreConfig() {
             @Override
             public String indexPrefix() {
                 return prefix;
+            }
+
+            @Override
+            public int changeFeedIntervalMillis() {
+                return 1000;
+            }
+
+            @Override
+            public int cachedTasks() {
+                return 10_000;
+            }
+
+            @Override
+            public int cacheMaxAgeSeconds() {
+                return 30;
             }
 
             @Override
@@ -143,7 +129,8 @@ public final class TaskLifecycleBenchmark {
         };
     }
 
-    static AccessConfig adminOnly() {
+    /** Grants nothing: only the admin role, which the benchmark's caller has, may do anything. */
+    public static AccessConfig adminOnly() {
         return new AccessConfig() {
             @Override
             public String[] grants() {

@@ -1,6 +1,6 @@
 package io.sluice.store;
 
-import io.sluice.auth.TaskApiKey;
+import io.sluice.security.TaskApiKey;
 import io.sluice.task.TaskDocument;
 import java.time.Instant;
 import java.util.Objects;

@@ -1,16 +1,17 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.auth.AccessPolicy;
+import io.sluice.security.AccessPolicy;
 import io.sluice.auth.Caller;
 import io.sluice.auth.Privilege;
-import io.sluice.auth.TaskApiKey;
-import io.sluice.auth.TaskApiKeys;
+import io.sluice.security.TaskApiKey;
+import io.sluice.security.TaskApiKeys;
 import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
 import io.sluice.scheduler.internal.TaskTransitions.Acknowledge;
 import io.sluice.scheduler.internal.TaskTransitions.Cancel;
 import io.sluice.scheduler.internal.TaskTransitions.Schedule;
 import io.sluice.store.StoreConflictException;
 import io.sluice.store.StoredTask;
+import io.sluice.store.TaskChanges;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskRecord;
 import io.sluice.store.TaskSearchResult;
@@ -20,12 +21,13 @@ import io.sluice.task.InvalidParamsException;
 import io.sluice.task.PageRequest;
 import io.sluice.task.ReportedStatus;
 import io.sluice.task.ScheduleRequest;
+import io.sluice.task.ScheduleResult;
 import io.sluice.task.TaskClient;
 import io.sluice.task.TaskConflictException;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskDefinition;
 import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskFilter;
-import io.sluice.task.TaskNotCompletedException;
+import io.sluice.task.TaskNotFoundException;
 import io.sluice.task.TaskPage;
 import io.sluice.task.TaskStatus;
 import io.sluice.task.TaskStatusView;
@@ -37,11 +39,20 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -64,29 +75,57 @@ public final class NodeTaskClient implements TaskClient {
     static final Pattern STREAM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,254}");
 
     private final TaskStore store;
+    private final TaskChanges changes;
+    private final Clock clock;
+    private final ScheduledExecutorService watchTimers;
     private final TaskTypes types;
     private final AccessPolicy access;
     private final Staleness staleness;
     private final TaskLifecycle lifecycle;
-    private final PluginJson json = new PluginJson();
+    private final PluginJson json;
     private volatile LocalRuns localRuns;
     private volatile TaskApiKeys apiKeys;
 
-    /** Binds the store, the type whiteboard and the access policy. */
+    /** Binds the store and its change feed, the type whiteboard and the access policy. */
     @Activate
-    public NodeTaskClient(@Reference TaskStore store, @Reference TaskTypes types, @Reference AccessPolicy access,
-                          SchedulerConfig config) {
-        this(store, types, access, Duration.ofSeconds(config.staleAfterSeconds()), Clock.systemUTC(), BeforeWrite.NONE);
+    public NodeTaskClient(@Reference TaskStore store, @Reference TaskChanges changes, @Reference TaskTypes types,
+                          @Reference AccessPolicy access, SchedulerConfig config) {
+        this(store, changes, types, access, Duration.ofSeconds(config.staleAfterSeconds()), Clock.systemUTC(), BeforeWrite.NONE);
     }
 
-    /** For tests: a controllable clock, and a hook before each conditional write. */
+    /** A changed stale-after applies to the next read and decision. */
+    @Modified
+    void modified(SchedulerConfig config) {
+        staleness.staleAfter(Duration.ofSeconds(config.staleAfterSeconds()));
+    }
+
+    /** For tests: the store's own change feed when it has one, a controllable clock, a hook before each write. */
     NodeTaskClient(TaskStore store, TaskTypes types, AccessPolicy access, Duration staleAfter, Clock clock,
                    BeforeWrite beforeWrite) {
+        this(store, store instanceof TaskChanges feed ? feed : null, types, access, staleAfter, clock, beforeWrite);
+    }
+
+    private NodeTaskClient(TaskStore store, TaskChanges changes, TaskTypes types, AccessPolicy access, Duration staleAfter,
+                           Clock clock, BeforeWrite beforeWrite) {
         this.store = store;
+        this.changes = changes;
+        this.clock = clock;
+        this.watchTimers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-status-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.types = types;
         this.access = access;
+        this.json = types.json();
         this.staleness = new Staleness(staleAfter);
         this.lifecycle = new TaskLifecycle(store, new TaskTransitions(staleness), clock, beforeWrite);
+    }
+
+    /** Stops the timers of waiting status watches; waiting callers get the current view. */
+    @Deactivate
+    void deactivate() {
+        watchTimers.shutdownNow();
     }
 
     /** The lifecycle this client writes through. */
@@ -125,19 +164,106 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskStatusView status(String id, Caller caller) {
+        checkId(id);
+        Optional<StoredTask> task = changes == null ? Optional.empty()
+            : changes.recent(caller.space(), id).map(TaskChanges.Known::task).orElse(null);
+        if (task == null || changes == null) {
+            task = store.get(caller.space(), id);
+        }
         Instant now = lifecycle.now();
-        return visible(id, caller)
-            .map(t -> view(t.record(), now))
-            .orElseGet(() -> view(TaskDocument.notStarted(id), Optional.empty()));
+        return task.filter(t -> mayRead(t.document(), caller))
+            .map(t -> view(t, now))
+            .orElseGet(() -> view(TaskDocument.notStarted(id), Optional.empty(), null));
     }
 
     @Override
-    public TaskDocument schedule(ScheduleRequest request, Caller caller) {
-        String what = "schedule " + request.type() + (request.stream() == null ? "" : " on " + request.stream());
-        return audited(caller, what, request.taskId(), () -> scheduleRun(request, caller));
+    public CompletionStage<TaskStatusView> statusChange(String id, Caller caller, String seenEtag, Duration timeout) {
+        TaskStatusView current = status(id, caller);
+        if (!current.etag().equals(seenEtag) || timeout.isZero() || timeout.isNegative() || changes == null) {
+            return CompletableFuture.completedFuture(current);
+        }
+        return new StatusWatch(id, caller, seenEtag, timeout).start();
     }
 
-    private TaskDocument scheduleRun(ScheduleRequest request, Caller caller) {
+    /**
+     * One waiting status read: woken by the change feed (its own writes at once, other nodes' within the feed
+     * interval) and by a timer at the moment the task would turn stale or the wait ends. Holds no thread; the checks
+     * run on this client's timer thread, never on the writer's.
+     */
+    private final class StatusWatch {
+        private final String id;
+        private final Caller caller;
+        private final String seenEtag;
+        private final long deadline;
+        private final CompletableFuture<TaskStatusView> result = new CompletableFuture<>();
+        private volatile TaskChanges.Registration registration;
+        private volatile ScheduledFuture<?> timer;
+
+        StatusWatch(String id, Caller caller, String seenEtag, Duration timeout) {
+            this.id = id;
+            this.caller = caller;
+            this.seenEtag = seenEtag;
+            this.deadline = System.nanoTime() + timeout.toNanos();
+        }
+
+        CompletableFuture<TaskStatusView> start() {
+            registration = changes.watch(caller.space(), id, () -> dispatch(this::check));
+            result.whenComplete((view, error) -> {
+                registration.close();
+                ScheduledFuture<?> pending = timer;
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+            });
+            dispatch(this::check); // a change between the first read and the registration
+            return result;
+        }
+
+        private void check() {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                TaskStatusView view = status(id, caller);
+                if (!view.etag().equals(seenEtag) || System.nanoTime() - deadline >= 0) {
+                    result.complete(view);
+                    return;
+                }
+                // Wake again at the wait's end, or when the task would turn stale if nothing is written before.
+                long wake = deadline;
+                Optional<Instant> staleAt = changes.recent(caller.space(), id).flatMap(TaskChanges.Known::task)
+                    .flatMap(t -> staleness.staleAt(t.record()));
+                if (staleAt.isPresent()) {
+                    long untilStale = Duration.between(clock.instant(), staleAt.get()).toNanos();
+                    wake = Math.min(wake, System.nanoTime() + Math.max(untilStale, 0));
+                }
+                ScheduledFuture<?> previous = timer;
+                if (previous != null) {
+                    previous.cancel(false);
+                }
+                timer = watchTimers.schedule(this::check, Math.max(0, wake - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void dispatch(Runnable action) {
+            try {
+                watchTimers.execute(action);
+            } catch (RejectedExecutionException e) {
+                // The client is stopping: answer with what is known now.
+                result.completeExceptionally(new io.sluice.task.StoreUnavailableException("the task service is stopping", e));
+            }
+        }
+    }
+
+    @Override
+    public ScheduleResult schedule(ScheduleRequest request, Caller caller) {
+        String what = "schedule " + request.type() + (request.stream() == null ? "" : " on " + request.stream());
+        return audited(caller, what, request.taskId(), () -> scheduleRun(request, caller), ScheduleResult::task);
+    }
+
+    private ScheduleResult scheduleRun(ScheduleRequest request, Caller caller) {
         String stream = request.stream() == null ? null : checkStream(request.stream());
         String id = checkId(request.taskId());
         requireManage(stream, caller);
@@ -180,7 +306,7 @@ public final class NodeTaskClient implements TaskClient {
                 s.release();
             }
         });
-        return result.document();
+        return new ScheduleResult(result.document(), started);
     }
 
     /** Long enough for every attempt, its timeout and backoffs, and a stretch of waiting for a node; at least a day. */
@@ -201,13 +327,13 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskDocument cancel(String id, Caller caller) {
-        return audited(caller, "cancel", id, () -> cancelRun(id, caller));
+        return audited(caller, "cancel", id, () -> cancelRun(id, caller), t -> t);
     }
 
     private TaskDocument cancelRun(String id, Caller caller) {
         Optional<StoredTask> task = visible(id, caller);
         if (task.isEmpty()) {
-            return TaskDocument.notStarted(id);
+            throw notFound(id);
         }
         requireManage(task.get().document().stream(), caller);
         TaskLifecycle.Result result = lifecycle.apply(caller.space(), id, new Cancel());
@@ -220,13 +346,13 @@ public final class NodeTaskClient implements TaskClient {
 
     @Override
     public TaskDocument acknowledge(String id, Caller caller) {
-        return audited(caller, "acknowledge", id, () -> acknowledgeRun(id, caller));
+        return audited(caller, "acknowledge", id, () -> acknowledgeRun(id, caller), t -> t);
     }
 
     private TaskDocument acknowledgeRun(String id, Caller caller) {
         Optional<StoredTask> task = visible(id, caller);
         if (task.isEmpty()) {
-            throw new TaskNotCompletedException("task " + id + " is not_started: only a completed task can be acknowledged");
+            throw notFound(id);
         }
         requireManage(task.get().document().stream(), caller);
         return lifecycle.apply(caller.space(), id, new Acknowledge()).document();
@@ -243,8 +369,9 @@ public final class NodeTaskClient implements TaskClient {
             .withStreamPatterns(access.streamPatterns(caller, Privilege.READ));
         TaskSearchResult result = store.search(query, page.from(), page.size());
         Instant now = lifecycle.now();
-        return new TaskPage(result.tasks().stream().map(t -> view(t.record(), now)).toList(), result.total(),
-            page.from(), page.size());
+        // The search filters by stream patterns; an API key caller's frozen scope may be narrower still.
+        return new TaskPage(result.tasks().stream().filter(t -> mayRead(t.document(), caller)).map(t -> view(t, now)).toList(),
+            result.total(), page.from(), page.size());
     }
 
     @Override
@@ -270,13 +397,18 @@ public final class NodeTaskClient implements TaskClient {
         throw new TaskConflictException("task " + id + " kept changing; try again");
     }
 
-    /** One audit line per change a user asks for: who, what, which task, what came of it. */
+    /** A task that does not exist, or that the caller may not read: the same answer for both. */
+    private static TaskNotFoundException notFound(String id) {
+        return new TaskNotFoundException("task " + id + " not found");
+    }
+
     /** Runs a change and writes one audit line for it: the resulting status, or the refusal (then rethrown). */
-    private static TaskDocument audited(Caller caller, String action, String id, Supplier<TaskDocument> change) {
+    private static <T> T audited(Caller caller, String action, String id, Supplier<T> change,
+                                 java.util.function.Function<T, TaskDocument> document) {
         try {
-            TaskDocument task = change.get();
-            audit(caller, action, id, task.status().wireName());
-            return task;
+            T result = change.get();
+            audit(caller, action, id, document.apply(result).status().wireName());
+            return result;
         } catch (RuntimeException e) {
             audit(caller, action, id, refusal(e));
             throw e;
@@ -313,17 +445,18 @@ public final class NodeTaskClient implements TaskClient {
     }
 
     /** The read view: {@code stale} computed; payload, error and progress only where their status has them. */
-    private TaskStatusView view(TaskRecord record, Instant now) {
-        return view(record.document(), staleness.reason(record, now));
+    private TaskStatusView view(StoredTask task, Instant now) {
+        return view(task.document(), staleness.reason(task.record(), now),
+            task.version().primaryTerm() + "." + task.version().seqNo());
     }
 
-    private static TaskStatusView view(TaskDocument d, Optional<String> stale) {
+    private static TaskStatusView view(TaskDocument d, Optional<String> stale, String version) {
         boolean done = d.status() == TaskStatus.COMPLETED || d.status() == TaskStatus.ACKNOWLEDGED;
         boolean running = d.status() == TaskStatus.IN_PROGRESS || d.status() == TaskStatus.BEING_CANCELED;
         return new TaskStatusView(d.id(), d.type(), stale.isPresent() ? ReportedStatus.STALE : ReportedStatus.of(d.status()),
             d.status(), stale.orElse(null), d.stream(), d.space(), d.owner(), d.node(), d.createdAt(), d.updatedAt(),
             d.heartbeatAt(), d.attempt(), done ? d.payload() : null, d.status() == TaskStatus.FAILED ? d.error() : null,
-            running ? d.progress() : null);
+            running ? d.progress() : null, version);
     }
 
     private static String checkId(String id) {

@@ -1,6 +1,7 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.auth.TaskApiKeys;
+import io.sluice.auth.ScopedClientFactory;
+import io.sluice.security.TaskApiKeys;
 import io.sluice.store.StoreHealth;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskStore;
@@ -19,35 +20,63 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * This node's scheduler: it owns the {@link TaskRunner} (started on activation, stopped on deactivation, restarted
- * when the configuration changes) and reports the node's health.
+ * This node's scheduler: it owns the {@link TaskRunner} (started on activation, stopped on deactivation) and reports
+ * the node's health. A configuration change is applied to the running runner ({@link #modified}): runs in progress
+ * carry on, nothing is released or restarted.
  */
 @Component(service = {TaskService.class, LocalRuns.class}, configurationPid = "io.sluice.scheduler")
 @Designate(ocd = SchedulerConfig.class)
 public final class NodeTaskService implements TaskService, LocalRuns {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NodeTaskService.class);
+
     private final TaskTypes types;
     private final TaskStore store;
-    private final SchedulerSettings settings;
+    private final BundleContext context;
+    private volatile SchedulerSettings settings;
     private final Clock clock = Clock.systemUTC();
+    private final Staleness staleness;
     private final TaskRunner runner;
     private volatile TaskApiKeys apiKeys;
+    private volatile ScopedClientFactory scopedClients;
 
     /** Starts this node's runner. */
     @Activate
     public NodeTaskService(@Reference TaskTypes types, @Reference TaskStore store, SchedulerConfig config, BundleContext context) {
         this.types = types;
         this.store = store;
+        this.context = context;
         this.settings = SchedulerSettings.from(config, context);
-        TaskLifecycle lifecycle = new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), clock,
-            TaskLifecycle.BeforeWrite.NONE);
-        this.runner = new TaskRunner(store, types, settings, clock, lifecycle, () -> apiKeys);
+        this.staleness = new Staleness(settings.staleAfter());
+        TaskLifecycle lifecycle = new TaskLifecycle(store, new TaskTransitions(staleness), clock, TaskLifecycle.BeforeWrite.NONE);
+        this.runner = new TaskRunner(store, types, settings, clock, lifecycle,
+            new RunCredentials(() -> apiKeys, () -> scopedClients));
+    }
+
+    /**
+     * Applies changed settings to the running node. Invalid settings are refused (DS logs the reason) and the previous
+     * ones stay. A new node id is logged and waits for the scheduler to restart, since running claims carry the old one.
+     */
+    @Modified
+    void modified(SchedulerConfig config) {
+        SchedulerSettings next = SchedulerSettings.from(config, context);
+        if (!next.nodeId().equals(settings.nodeId())) {
+            LOG.warn("nodeId changed from {} to {}: it applies when the scheduler restarts (bundle:restart io.sluice.scheduler); "
+                + "every other setting applies now", settings.nodeId(), next.nodeId());
+            next = next.withNodeId(settings.nodeId());
+        }
+        runner.reconfigure(next);
+        staleness.staleAfter(next.staleAfter());
+        settings = next;
     }
 
     @Deactivate
@@ -55,7 +84,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
         runner.stop();
     }
 
-    /** The task API keys runs act with (scoped clients), revoked when runs end. */
+    /** The task API keys runs act with, revoked when runs end. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindApiKeys(TaskApiKeys keys) {
         apiKeys = keys;
@@ -64,6 +93,18 @@ public final class NodeTaskService implements TaskService, LocalRuns {
     void unbindApiKeys(TaskApiKeys keys) {
         if (apiKeys == keys) {
             apiKeys = null;
+        }
+    }
+
+    /** Where runs get the scoped clients of their key: the same factory the HTTP routes use. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindScopedClients(ScopedClientFactory factory) {
+        scopedClients = factory;
+    }
+
+    void unbindScopedClients(ScopedClientFactory factory) {
+        if (scopedClients == factory) {
+            scopedClients = null;
         }
     }
 
@@ -105,7 +146,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
         List<String> otherNodes = List.of();
         if (storeHealth.available()) {
             Instant now = clock.instant();
-            Instant staleBefore = now.minus(settings.staleAfter());
+            Instant staleBefore = now.minus(staleness.staleAfter());
             queued = store.countByType(TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false));
             stale = store.count(TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED))
                     .withClaimed(true).withHeartbeatBefore(staleBefore))

@@ -1,52 +1,55 @@
 package io.sluice.scheduler.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sluice.task.InvalidParamsException;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.json.TaskJson;
+import io.sluice.task.spi.TaskDefinition;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Plugin-owned JSON: params and payloads keep the field names the plugin's classes declare (no snake_case, unlike
  * Sluice's own fields). Binding is strict: unknown fields and nulls for primitives are errors that name the field.
+ *
+ * <p>A Jackson mapper caches what it learned about every class it handled, and so keeps their class loader alive. A
+ * plugin's classes are therefore handled by a mapper of their own (one per class loader), which {@link #forget} drops
+ * when the plugin's type goes away: {@code bundle:update} of a plugin leaves no old class loader behind.
  */
 final class PluginJson {
 
-    // Nulls are dropped, as the store drops them: what a write returns equals what a later read gives.
-    private final ObjectMapper mapper = strict(new ObjectMapper()
-        .registerModule(new JavaTimeModule())
-        .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES));
+    private final ObjectMapper shared = newMapper();
+    private final Map<ClassLoader, ObjectMapper> byLoader = new ConcurrentHashMap<>();
 
-    /** No silent conversions: 1 is not "1", "3" is not 3, "true" is not true. */
-    private static ObjectMapper strict(ObjectMapper mapper) {
-        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
-            for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
-                    CoercionInputShape.Boolean, CoercionInputShape.String}) {
-                boolean natural = (type == LogicalType.Textual && shape == CoercionInputShape.String)
-                    || (type == LogicalType.Integer && shape == CoercionInputShape.Integer)
-                    || (type == LogicalType.Float && (shape == CoercionInputShape.Float || shape == CoercionInputShape.Integer))
-                    || (type == LogicalType.Boolean && shape == CoercionInputShape.Boolean);
-                if (!natural) {
-                    mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
-                }
-            }
+    // Nulls are dropped, as the store drops them: what a write returns equals what a later read gives.
+    private static ObjectMapper newMapper() {
+        return TaskJson.strict(new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
+    }
+
+    /** The mapper for values of a class: its plugin's own, or the shared one for Sluice's and the JDK's classes. */
+    private ObjectMapper mapper(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        if (loader == null || loader == PluginJson.class.getClassLoader() || loader == Map.class.getClassLoader()) {
+            return shared;
         }
-        return mapper.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        return byLoader.computeIfAbsent(loader, l -> newMapper());
+    }
+
+    /** Drops what was learned about the classes of a plugin whose type went away. */
+    void forget(TaskDefinition<?, ?> definition) {
+        byLoader.remove(definition.getClass().getClassLoader());
+        byLoader.remove(definition.paramsType().getClassLoader());
+    }
+
+    /** How many plugin class loaders have a mapper now (for tests). */
+    int pluginMappers() {
+        return byLoader.size();
     }
 
     /**
@@ -56,6 +59,7 @@ final class PluginJson {
      * @throws InvalidParamsException naming the field
      */
     <P> P bind(TaskDefinition<P, ?> definition, Object params) {
+        ObjectMapper mapper = mapper(definition.paramsType());
         JsonNode tree = params == null ? mapper.createObjectNode() : mapper.valueToTree(params);
         if (!tree.isObject()) {
             throw new InvalidParamsException(null, "params must be a JSON object, got " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
@@ -79,6 +83,7 @@ final class PluginJson {
      * @throws InvalidParamsException if the plugin's params class changed in a way the stored params no longer fit
      */
     <P> P rebind(Class<P> type, Map<String, Object> stored) {
+        ObjectMapper mapper = mapper(type);
         try {
             return mapper.treeToValue(mapper.valueToTree(stored), type);
         } catch (JsonProcessingException e) {
@@ -89,64 +94,26 @@ final class PluginJson {
     /** A value as a JSON object, for storing. */
     @SuppressWarnings("unchecked")
     Map<String, Object> toObject(Object value, String what) {
+        ObjectMapper mapper = value == null ? shared : mapper(value.getClass());
         JsonNode tree = value == null ? mapper.createObjectNode() : mapper.valueToTree(value);
         if (!tree.isObject()) {
             throw new IllegalArgumentException(what + " must serialise to a JSON object, got "
                 + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
-        return mapper.convertValue(tree, Map.class);
+        return shared.convertValue(tree, Map.class);
     }
 
     /** The size of a value as JSON, in bytes. */
     long size(Object value) {
         try {
-            return mapper.writeValueAsBytes(value).length;
+            return shared.writeValueAsBytes(value).length;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable to JSON: " + e.getOriginalMessage(), e);
         }
     }
 
     private static InvalidParamsException invalid(JsonProcessingException e) {
-        String field = null;
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            StringBuilder path = new StringBuilder();
-            for (JsonMappingException.Reference ref : mapping.getPath()) {
-                if (ref.getFieldName() != null) {
-                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-                } else if (ref.getIndex() >= 0) {
-                    path.append('[').append(ref.getIndex()).append(']');
-                }
-            }
-            field = path.toString();
-        }
-        String message;
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            message = "unknown field; known fields: " + unknown.getKnownPropertyIds().stream().map(String::valueOf)
-                .sorted().collect(Collectors.joining(", "));
-        } else if (e instanceof InvalidFormatException format) {
-            message = "expected " + typeName(format.getTargetType()) + ", got " + format.getValue();
-        } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            boolean missing = String.valueOf(mismatch.getOriginalMessage()).contains("null");
-            message = (missing ? "required: " : "") + "expected " + typeName(mismatch.getTargetType());
-        } else {
-            message = e.getOriginalMessage();
-        }
-        return new InvalidParamsException(field, message);
-    }
-
-    private static String typeName(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        return "a " + type.getSimpleName();
+        TaskJson.Problem problem = TaskJson.describe(e);
+        return new InvalidParamsException(problem.field(), problem.message());
     }
 }

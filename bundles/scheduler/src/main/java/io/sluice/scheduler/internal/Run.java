@@ -2,10 +2,10 @@ package io.sluice.scheduler.internal;
 
 import io.sluice.auth.ScopedClients;
 import io.sluice.scheduler.internal.TaskTransitions.RunId;
-import io.sluice.task.CancellationSignal;
+import io.sluice.task.spi.CancellationSignal;
 import io.sluice.task.RunningTask;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
 import io.sluice.task.TaskDocument;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.task.CancellationReason;
-import io.sluice.task.CancellationSignal;
-import io.sluice.task.TaskCancelledException;
+import io.sluice.task.spi.CancellationReason;
+import io.sluice.task.spi.CancellationSignal;
+import io.sluice.task.spi.TaskCancelledException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

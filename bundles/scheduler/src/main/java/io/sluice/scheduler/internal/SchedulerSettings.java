@@ -35,6 +35,12 @@ record SchedulerSettings(String nodeId, int capacity, Duration staleAfter, Durat
         }
     }
 
+    /** The same settings under another node id. */
+    SchedulerSettings withNodeId(String id) {
+        return new SchedulerSettings(id, capacity, staleAfter, heartbeatInterval, pollInterval, cancelGrace, retryBackoff,
+            retryBackoffMax, cleanupAfter, maxPayloadBytes);
+    }
+
     static SchedulerSettings from(SchedulerConfig config, BundleContext context) {
         String nodeId = config.nodeId().isBlank() ? defaultNodeId(context) : config.nodeId().trim();
         return new SchedulerSettings(nodeId, config.capacity(), Duration.ofSeconds(config.staleAfterSeconds()),

@@ -17,10 +17,15 @@ import java.util.Optional;
  */
 final class Staleness {
 
-    private final Duration staleAfter;
+    private volatile Duration staleAfter;
 
     Staleness(Duration staleAfter) {
         this.staleAfter = staleAfter;
+    }
+
+    /** A changed setting applies to the next decision. */
+    void staleAfter(Duration value) {
+        this.staleAfter = value;
     }
 
     Duration staleAfter() {
@@ -37,26 +42,45 @@ final class Staleness {
         if (task.status() != TaskStatus.IN_PROGRESS && task.status() != TaskStatus.BEING_CANCELED) {
             return Optional.empty();
         }
+        // The reason names instants, never the time elapsed: reading a stale task twice gives the same answer (and
+        // the same ETag), so a poller waiting for a change is not woken by the clock alone.
+        Duration limit = staleAfter;
         if (task.node() != null) {
             Instant lastBeat = task.heartbeatAt() != null ? task.heartbeatAt() : task.updatedAt();
-            Duration silent = Duration.between(lastBeat, now);
-            return silent.compareTo(staleAfter) > 0
-                ? Optional.of("node " + task.node() + " has sent no heartbeat for " + seconds(silent)
-                    + " (stale after " + seconds(staleAfter) + ")")
+            return Duration.between(lastBeat, now).compareTo(limit) > 0
+                ? Optional.of("node " + task.node() + " has sent no heartbeat since " + lastBeat + " (stale after "
+                    + seconds(limit) + ")")
                 : Optional.empty();
         }
         Instant queued = task.updatedAt();
         if (record.runAfter() != null && record.runAfter().isAfter(queued)) {
             queued = record.runAfter();
         }
-        Duration waiting = Duration.between(queued, now);
-        if (waiting.compareTo(staleAfter) <= 0) {
+        if (Duration.between(queued, now).compareTo(limit) <= 0) {
             return Optional.empty();
         }
         return Optional.of(task.status() == TaskStatus.BEING_CANCELED
-            ? "no node has finished its cancellation for " + seconds(waiting) + " (stale after " + seconds(staleAfter) + ")"
-            : "no node has claimed it for " + seconds(waiting) + " (stale after " + seconds(staleAfter)
+            ? "no node has finished its cancellation since " + queued + " (stale after " + seconds(limit) + ")"
+            : "no node has claimed it since " + queued + " (stale after " + seconds(limit)
                 + "): is a bundle providing task type '" + task.type() + "' installed and running?");
+    }
+
+    /** When a task that is not stale now turns stale if nothing is written, or empty if it never does by itself. */
+    Optional<Instant> staleAt(TaskRecord record) {
+        TaskDocument task = record.document();
+        if (task.status() != TaskStatus.IN_PROGRESS && task.status() != TaskStatus.BEING_CANCELED) {
+            return Optional.empty();
+        }
+        Instant from;
+        if (task.node() != null) {
+            from = task.heartbeatAt() != null ? task.heartbeatAt() : task.updatedAt();
+        } else {
+            from = task.updatedAt();
+            if (record.runAfter() != null && record.runAfter().isAfter(from)) {
+                from = record.runAfter();
+            }
+        }
+        return Optional.of(from.plus(staleAfter).plusMillis(1));
     }
 
     private static String seconds(Duration d) {

@@ -1,8 +1,7 @@
 package io.sluice.scheduler.internal;
 
 import io.sluice.auth.ScopedClients;
-import io.sluice.auth.TaskApiKey;
-import io.sluice.auth.TaskApiKeys;
+import io.sluice.security.TaskApiKey;
 import java.util.concurrent.atomic.AtomicReference;
 import io.sluice.scheduler.internal.TaskLifecycle.Kind;
 import io.sluice.scheduler.internal.TaskLifecycle.Result;
@@ -10,14 +9,14 @@ import io.sluice.store.StoredTask;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskStore;
 import io.sluice.task.AttemptRecord.Outcome;
-import io.sluice.task.CancellationReason;
+import io.sluice.task.spi.CancellationReason;
 import io.sluice.task.InvalidParamsException;
 import io.sluice.task.RunningTask;
-import io.sluice.task.TaskCancelledException;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskCancelledException;
+import io.sluice.task.spi.TaskDefinition;
 import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskError;
-import io.sluice.task.TaskFailure;
+import io.sluice.task.spi.TaskFailure;
 import io.sluice.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,9 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -77,15 +77,19 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     private final TaskStore store;
     private final TaskTypes types;
-    private final SchedulerSettings settings;
+    private volatile SchedulerSettings settings;
     private final Clock clock;
     private final TaskRuns runs;
-    private final PluginJson json = new PluginJson();
-    private final Supplier<TaskApiKeys> keys;
+    private final PluginJson json;
+    private final RunCredentials credentials;
 
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timers;
-    private final Semaphore slots;
+    private final Slots slots;
+    // The periodic activities, rescheduled when their interval changes. Guarded by this.
+    private ScheduledFuture<?> polling;
+    private ScheduledFuture<?> beating;
+    private ScheduledFuture<?> reaping;
     private final Map<String, Run<?>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
     private final AtomicBoolean pollPending = new AtomicBoolean();
@@ -95,35 +99,94 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private volatile boolean stopping;
     private volatile boolean halted;
 
-    /**
-     * @param keys the task API key service, or a supplier of {@code null} when there is none (runs then have no
-     *     scoped clients)
-     */
+    /** @param credentials how runs get their scoped clients, and their keys revoked */
     TaskRunner(TaskStore store, TaskTypes types, SchedulerSettings settings, Clock clock, TaskLifecycle lifecycle,
-               Supplier<TaskApiKeys> keys) {
+               RunCredentials credentials) {
         this.store = store;
         this.types = types;
         this.settings = settings;
         this.clock = clock;
+        this.credentials = credentials;
+        this.json = types.json();
         this.runs = new TaskRuns(lifecycle, json, settings.maxPayloadBytes());
-        this.keys = keys;
-        this.slots = new Semaphore(settings.capacity());
-        this.workers = Executors.newFixedThreadPool(settings.capacity(), named("sluice-task-" + settings.nodeId()));
+        this.slots = new Slots(settings.capacity());
+        this.workers = new ThreadPoolExecutor(settings.capacity(), settings.capacity(), 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), named("sluice-task-" + settings.nodeId()));
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(2, named("sluice-scheduler-" + settings.nodeId()));
         // Every run has a timeout timer; ended runs cancel theirs, which must then leave the queue.
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
         types.addListener(this);
-        long poll = settings.pollInterval().toMillis();
-        timers.scheduleWithFixedDelay(guarded("poll", this::poll), 0, poll, TimeUnit.MILLISECONDS);
-        long beat = settings.heartbeatInterval().toMillis();
-        timers.scheduleWithFixedDelay(guarded("heartbeat", this::beatAll), beat, beat, TimeUnit.MILLISECONDS);
-        // Reap at every poll: a dead node's tasks run again within staleAfter + one poll of its last heartbeat.
-        timers.scheduleWithFixedDelay(guarded("reap", this::reap), jitter(poll), poll, TimeUnit.MILLISECONDS);
+        schedulePeriodic(settings);
         timers.scheduleWithFixedDelay(guarded("cleanup", this::cleanup), jitter(Duration.ofMinutes(1).toMillis()),
             CLEANUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Task runner of node {} started: capacity {}, heartbeat {} s, stale after {} s", settings.nodeId(),
             settings.capacity(), settings.heartbeatInterval().toSeconds(), settings.staleAfter().toSeconds());
+    }
+
+    /** (Re)schedules polling, heartbeats and reaping at the intervals of {@code next}. */
+    private synchronized void schedulePeriodic(SchedulerSettings next) {
+        for (ScheduledFuture<?> periodic : new ScheduledFuture<?>[] {polling, beating, reaping}) {
+            if (periodic != null) {
+                periodic.cancel(false);
+            }
+        }
+        long poll = next.pollInterval().toMillis();
+        polling = timers.scheduleWithFixedDelay(guarded("poll", this::poll), 0, poll, TimeUnit.MILLISECONDS);
+        long beat = next.heartbeatInterval().toMillis();
+        beating = timers.scheduleWithFixedDelay(guarded("heartbeat", this::beatAll), beat, beat, TimeUnit.MILLISECONDS);
+        // Reap at every poll: a dead node's tasks run again within staleAfter + one poll of its last heartbeat.
+        reaping = timers.scheduleWithFixedDelay(guarded("reap", this::reap), jitter(poll), poll, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Applies changed settings without touching the runs in progress: capacity grows or shrinks as runs end, new
+     * intervals take effect from the next tick, limits apply to the next decision. The node id is the one setting that
+     * needs a restart of the scheduler, since claims carry it; the caller checks that it did not change.
+     */
+    void reconfigure(SchedulerSettings next) {
+        SchedulerSettings previous = settings;
+        if (!previous.nodeId().equals(next.nodeId())) {
+            throw new IllegalArgumentException("the node id cannot change while the scheduler runs");
+        }
+        settings = next;
+        runs.maxPayloadBytes(next.maxPayloadBytes());
+        if (next.capacity() != previous.capacity()) {
+            // Grow the pool before the permits, shrink it after: a permit must always find a worker.
+            if (next.capacity() > previous.capacity()) {
+                workers.setMaximumPoolSize(next.capacity());
+                workers.setCorePoolSize(next.capacity());
+            } else {
+                workers.setCorePoolSize(next.capacity());
+                workers.setMaximumPoolSize(next.capacity());
+            }
+            slots.resize(next.capacity() - previous.capacity());
+        }
+        if (!next.pollInterval().equals(previous.pollInterval())
+                || !next.heartbeatInterval().equals(previous.heartbeatInterval())) {
+            schedulePeriodic(next);
+        }
+        LOG.info("Task runner of node {} reconfigured: capacity {}, heartbeat {} s, stale after {} s, poll {} ms",
+            next.nodeId(), next.capacity(), next.heartbeatInterval().toSeconds(), next.staleAfter().toSeconds(),
+            next.pollInterval().toMillis());
+    }
+
+    /** Run slots: a semaphore whose size can change while permits are out. */
+    private static final class Slots extends Semaphore {
+        private static final long serialVersionUID = 1L;
+
+        Slots(int permits) {
+            super(permits);
+        }
+
+        /** Adds permits, or removes them (possibly going negative until enough runs end). */
+        void resize(int delta) {
+            if (delta > 0) {
+                release(delta);
+            } else if (delta < 0) {
+                reducePermits(-delta);
+            }
+        }
     }
 
     // ---- what the client tells us ----------------------------------------------------------------------------
@@ -178,7 +241,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private void poll() {
         pollPending.set(false);
         Set<String> known = types.names();
-        if (stopping || slots.availablePermits() == 0 || known.isEmpty()) {
+        if (stopping || slots.availablePermits() <= 0 || known.isEmpty()) {
             return;
         }
         TaskQuery claimable = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false)
@@ -215,7 +278,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 claimsLost.increment();
             }
         } catch (RuntimeException e) {
-            LOG.warn("Claiming task {} failed: {}", id, e.getMessage());
+            warn("Claiming task " + id + " failed", e);
         }
         if (claimed == null) {
             slots.release();
@@ -230,7 +293,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         try {
             run = prepare(claimed);
         } catch (RuntimeException e) {
-            LOG.warn("Starting task {} failed: {}", claimed.id(), e.getMessage());
+            warn("Starting task " + claimed.id() + " failed", e);
         }
         if (run == null) {
             slots.release();
@@ -278,12 +341,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         return () -> {
             ScopedClients clients = made.get();
             if (clients == null) {
-                TaskApiKeys service = keys.get();
-                if (key == null || service == null) {
-                    throw new IllegalStateException("task " + claimed.id() + " has no API key (scheduled without a key "
-                        + "service or encryptionKey), so it cannot act on its user's behalf");
-                }
-                clients = service.clients(key);
+                clients = credentials.clients(key, claimed.id());
                 made.set(clients);
             }
             return clients;
@@ -295,15 +353,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         if (written == null || written.kind() != Kind.WRITTEN || !TERMINAL.contains(written.document().status())) {
             return;
         }
-        TaskApiKey key = written.stored().record().apiKey();
-        TaskApiKeys service = keys.get();
-        if (key != null && service != null) {
-            try {
-                service.revoke(key);
-            } catch (RuntimeException e) {
-                LOG.warn("Revoking the API key of task {} failed (it expires anyway): {}", written.document().id(), e.getMessage());
-            }
-        }
+        credentials.revoke(written.stored().record().apiKey(), written.document().id());
     }
 
     private boolean tooManyOfType(TaskDefinition<?, ?> definition) {
@@ -366,7 +416,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 // Thrown without our signal: the task cancelled itself. Treat as a release.
                 written = runs.release(space, id, run.id, run.latest);
             } else {
-                LOG.warn("Task {} attempt {} failed: {}", id, run.attempt(), error.toString());
+                // The plugin's bug or outage: its stack trace is what its author needs.
+                LOG.warn("Task {} attempt {} failed", id, run.attempt(), error);
                 written = runs.fail(space, id, run.id, new TaskError("error", error.toString()), Outcome.FAILED, true,
                     maxAttempts(run.definition), retryAt(run.claimed), run.latest);
             }
@@ -379,7 +430,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             }
         } catch (RuntimeException e) {
             // The claim stays; it will turn stale and the reaper takes the task over.
-            LOG.warn("Recording the end of task {} failed: {}", id, e.getMessage());
+            warn("Recording the end of task " + id + " failed", e);
         }
     }
 
@@ -422,7 +473,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         try {
             beat = runs.heartbeat(run.space(), run.taskId(), run.id, run.takeProgress(), run.latest);
         } catch (RuntimeException e) {
-            LOG.warn("Heartbeat of task {} failed: {}", run.taskId(), e.getMessage());
+            warn("Heartbeat of task " + run.taskId() + " failed", e);
             return;
         }
         if (beat.kind() == Kind.WRITTEN) {
@@ -610,12 +661,24 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 Long last = lastWarnings.get(what);
                 if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
                     lastWarnings.put(what, now);
-                    LOG.warn("Scheduler {} failed (repeats are logged at debug for a minute): {}", what, e.getMessage());
+                    warn("Scheduler " + what + " failed (repeats are logged at debug for a minute)", e);
                 } else {
                     LOG.debug("Scheduler {} failed: {}", what, e.getMessage());
                 }
             }
         };
+    }
+
+    /**
+     * Logs a failure of the scheduler's own work: an expected one (the store unavailable, a conflict) as one line, since
+     * its message says it all and it may repeat; anything else is a bug, logged with its stack trace.
+     */
+    private static void warn(String what, RuntimeException e) {
+        if (e instanceof io.sluice.task.TaskException || e instanceof io.sluice.store.StoreConflictException) {
+            LOG.warn("{}: {}", what, e.getMessage());
+        } else {
+            LOG.warn(what, e);
+        }
     }
 
     private static long jitter(long millis) {

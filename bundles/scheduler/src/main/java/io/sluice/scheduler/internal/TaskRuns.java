@@ -24,12 +24,17 @@ final class TaskRuns {
 
     private final TaskLifecycle lifecycle;
     private final PluginJson json;
-    private final long maxPayloadBytes;
+    private volatile long maxPayloadBytes;
 
     TaskRuns(TaskLifecycle lifecycle, PluginJson json, long maxPayloadBytes) {
         this.lifecycle = lifecycle;
         this.json = json;
         this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** A new payload limit applies to runs that end from now on. */
+    void maxPayloadBytes(long bytes) {
+        this.maxPayloadBytes = bytes;
     }
 
     Result claim(String space, String id, String node) {

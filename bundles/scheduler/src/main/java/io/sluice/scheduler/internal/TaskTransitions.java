@@ -1,6 +1,6 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.auth.TaskApiKey;
+import io.sluice.security.TaskApiKey;
 import io.sluice.store.StoredTask;
 import io.sluice.store.TaskRecord;
 import io.sluice.task.AttemptRecord;

@@ -1,6 +1,6 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskDefinition;
 import io.sluice.task.TaskTypeInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,6 +49,12 @@ public final class TaskTypes {
     // Guarded by this; candidates per type in registration order, the first is active.
     private final Map<String, List<Registered>> byType = new TreeMap<>();
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final PluginJson json = new PluginJson();
+
+    /** The JSON binding of the plugins' params and results, which forgets a plugin's classes when its type goes. */
+    PluginJson json() {
+        return json;
+    }
 
     void addListener(Listener listener) {
         listeners.add(listener);
@@ -113,6 +119,7 @@ public final class TaskTypes {
                 LOG.info("Task type '{}' is now provided by bundle {}", definition.type(), candidates.get(0).bundle());
             }
         }
+        json.forget(definition);
         if (wasActive) {
             listeners.forEach(l -> l.withdrawn(definition));
             if (replaced) {

@@ -1,8 +1,8 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.task.TaskCancelledException;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskCancelledException;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -125,9 +125,12 @@ class MultiNodeTest {
                 assertEquals(AttemptRecord.Outcome.NODE_LOST, lost.outcome(), id);
                 Event rerun = events.stream().filter(e -> e.task.equals(id) && e.kind.equals("start") && e.node.equals("node-a"))
                     .findFirst().orElseThrow();
-                // Stale after 3 s, polled every 100 ms: generous slack for a loaded machine.
+                // Taken over only once its claim went stale (3 s after its last heartbeat, which came at most a beat
+                // before the kill); the ceiling is generous, a correctness bound for a loaded machine, not a timing
+                // goal (that is measured by ./sluice bench scheduler).
                 long after = rerun.at.toEpochMilli() - killed.toEpochMilli();
-                assertTrue(after <= 3_000 + 100 + 2_000, id + " ran again " + after + " ms after the kill");
+                assertTrue(after >= 3_000 - 1_000 - 100, id + " ran again only " + after + " ms after the kill: before it was stale");
+                assertTrue(after <= 60_000, id + " ran again " + after + " ms after the kill");
             }
         } finally {
             b.destroyForcibly();

@@ -11,14 +11,14 @@ final class Node implements AutoCloseable {
     final NodeTaskClient client;
     final TaskRunner runner;
 
-    Node(String id, TaskStore store, TaskTypes types, io.sluice.auth.AccessPolicy access, SchedulerSettings settings) {
+    Node(String id, TaskStore store, TaskTypes types, io.sluice.security.AccessPolicy access, SchedulerSettings settings) {
         this.id = id;
         this.client = new NodeTaskClient(store, types, access, settings.staleAfter(), Clock.systemUTC(),
             TaskLifecycle.BeforeWrite.NONE);
         this.runner = new TaskRunner(store, types, settings, Clock.systemUTC(),
             new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
                 TaskLifecycle.BeforeWrite.NONE),
-            () -> null);
+            RunCredentials.NONE);
         client.bindLocalRuns(runner);
     }
 

@@ -29,7 +29,7 @@ public final class NodeProcess {
         new TaskRunner(store, types, settings, Clock.systemUTC(),
             new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
                 TaskLifecycle.BeforeWrite.NONE),
-            () -> null);
+            RunCredentials.NONE);
         System.out.println("READY");
         System.out.flush();
         new CountDownLatch(1).await(); // until killed

@@ -1,10 +1,10 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.task.CancellationReason;
-import io.sluice.task.TaskCancelledException;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
-import io.sluice.task.TaskFailure;
+import io.sluice.task.spi.CancellationReason;
+import io.sluice.task.spi.TaskCancelledException;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
+import io.sluice.task.spi.TaskFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.sluice.scheduler.internal;
 
 import static io.sluice.scheduler.internal.Tasks.OPS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.sluice.scheduler.internal.TaskTransitions.Action;
 import io.sluice.scheduler.internal.TaskTransitions.RunId;
 import io.sluice.store.StoredTask;
 import io.sluice.task.ScheduleRequest;
+import io.sluice.task.ScheduleResult;
 import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskNotCompletedException;
 import io.sluice.task.TaskStatus;
@@ -85,12 +87,15 @@ class RaceTest {
 
     @Test
     void twoSchedulesAtOnceStartExactlyOneRunAndTheOtherSeesTheNoOp() throws Exception {
-        Future<TaskDocument> a = first(() -> t.client.schedule(request(1), OPS));
-        Future<TaskDocument> b = second(() -> t.client.schedule(request(2), OPS));
+        Future<ScheduleResult> a = first(() -> t.client.schedule(request(1), OPS));
+        Future<ScheduleResult> b = second(() -> t.client.schedule(request(2), OPS));
 
-        TaskDocument won = a.get(10, TimeUnit.SECONDS);
-        TaskDocument noOp = b.get(10, TimeUnit.SECONDS);
-        assertEquals(won, noOp, "the second schedule must return the run the first one started");
+        ScheduleResult first = a.get(10, TimeUnit.SECONDS);
+        ScheduleResult second = b.get(10, TimeUnit.SECONDS);
+        assertTrue(first.started(), "the first schedule started the run");
+        assertFalse(second.started(), "the second schedule found it running and says so");
+        TaskDocument won = first.task();
+        assertEquals(won, second.task(), "the second schedule must return the run the first one started");
         assertEquals(1, won.params().get("steps"));
         assertEquals(won, stored().document());
         assertEquals(1, choreography.conflicts(t));
@@ -100,7 +105,7 @@ class RaceTest {
     void anAcknowledgeThatWinsOverARescheduleIsFollowedByTheNewRun() throws Exception {
         completed();
         Future<TaskDocument> ack = first(() -> t.client.acknowledge(ID, OPS));
-        Future<TaskDocument> schedule = second(() -> t.client.schedule(request(5), OPS));
+        Future<TaskDocument> schedule = second(() -> t.client.schedule(request(5), OPS).task());
 
         TaskDocument acknowledged = ack.get(10, TimeUnit.SECONDS);
         assertEquals(TaskStatus.ACKNOWLEDGED, acknowledged.status());
@@ -113,7 +118,7 @@ class RaceTest {
     @Test
     void aRescheduleThatWinsOverAnAcknowledgeMakesTheAcknowledgeFail() throws Exception {
         completed();
-        Future<TaskDocument> schedule = first(() -> t.client.schedule(request(5), OPS));
+        Future<TaskDocument> schedule = first(() -> t.client.schedule(request(5), OPS).task());
         Future<TaskDocument> ack = second(() -> t.client.acknowledge(ID, OPS));
 
         assertEquals(TaskStatus.IN_PROGRESS, schedule.get(10, TimeUnit.SECONDS).status());
@@ -127,7 +132,7 @@ class RaceTest {
     void anOldRunCompletingAfterSomeoneElseRescheduledIsRejectedAndNothingChanges() throws Exception {
         RunId old = claimed();
         t.goStale();
-        Future<TaskDocument> reschedule = first(() -> t.client.schedule(request(9), OPS));
+        Future<TaskDocument> reschedule = first(() -> t.client.schedule(request(9), OPS).task());
         Future<Result> lateCompletion = second(() -> t.runs.complete(SPACE, ID, old, Map.of("answer", 1)));
 
         TaskDocument fresh = reschedule.get(10, TimeUnit.SECONDS);

@@ -1,8 +1,8 @@
 package io.sluice.scheduler.internal;
 
 import io.sluice.task.InvalidParamsException;
-import io.sluice.task.TaskContext;
-import io.sluice.task.TaskDefinition;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
 import java.util.List;
 import java.util.Map;
 

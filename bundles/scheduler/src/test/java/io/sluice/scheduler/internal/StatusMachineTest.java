@@ -19,6 +19,7 @@ import io.sluice.task.ScheduleRequest;
 import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskError;
 import io.sluice.task.TaskNotCompletedException;
+import io.sluice.task.TaskNotFoundException;
 import io.sluice.task.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,8 +201,8 @@ class StatusMachineTest {
     // ---- cancel ----------------------------------------------------------------------------------------------
 
     @Test
-    void cancelOfAnAbsentTaskAnswersNotStartedAndWritesNothing() {
-        assertEquals(TaskStatus.NOT_STARTED, t.client.cancel(ID, OPS).status());
+    void cancelOfAnAbsentTaskIsNotFoundAndWritesNothing() {
+        assertThrows(TaskNotFoundException.class, () -> t.client.cancel(ID, OPS));
         assertTrue(t.store.get(SPACE, ID).isEmpty());
     }
 
@@ -248,7 +249,7 @@ class StatusMachineTest {
 
     @Test
     void acknowledgeOfAnyOtherStatusIsRefusedAndChangesNothing() {
-        assertThrows(TaskNotCompletedException.class, () -> t.client.acknowledge(ID, OPS));
+        assertThrows(TaskNotFoundException.class, () -> t.client.acknowledge(ID, OPS), "there is no task yet");
         schedule(Map.of());
         assertRefusedAcknowledge("in_progress");
         t.client.cancel(ID, OPS);
@@ -518,7 +519,7 @@ class StatusMachineTest {
     }
 
     private TaskDocument schedule(Map<String, Object> params) {
-        return t.client.schedule(request(params), OPS);
+        return t.client.schedule(request(params), OPS).task();
     }
 
     private StoredTask stored() {

@@ -9,7 +9,7 @@ import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.scheduler.internal.ProbeTask.RunRecord;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.AttemptRecord.Outcome;
-import io.sluice.task.CancellationReason;
+import io.sluice.task.spi.CancellationReason;
 import io.sluice.task.ReportedStatus;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.TaskDocument;

@@ -1,9 +1,9 @@
 package io.sluice.scheduler.internal;
 
-import io.sluice.auth.AccessPolicy;
+import io.sluice.security.AccessPolicy;
 import io.sluice.auth.Caller;
-import io.sluice.auth.internal.AccessConfig;
-import io.sluice.auth.internal.ConfiguredAccessPolicy;
+import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
 import io.sluice.store.TaskStore;
 import io.sluice.store.internal.OpenSearchTaskStore;
@@ -79,6 +79,21 @@ final class Tasks {
             @Override
             public String indexPrefix() {
                 return prefix;
+            }
+
+            @Override
+            public int changeFeedIntervalMillis() {
+                return 1000;
+            }
+
+            @Override
+            public int cachedTasks() {
+                return 10_000;
+            }
+
+            @Override
+            public int cacheMaxAgeSeconds() {
+                return 30;
             }
 
             @Override

@@ -3,9 +3,11 @@ package io.sluice.store.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.opensearch.SystemIndex;
 import io.sluice.store.DocVersion;
 import io.sluice.store.StoreConflictException;
 import io.sluice.store.StoreHealth;
+import io.sluice.store.TaskChanges;
 import io.sluice.store.StoredTask;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskRecord;
@@ -17,7 +19,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +54,7 @@ import org.opensearch.client.opensearch.indices.IndexSettings;
 import org.opensearch.client.transport.httpclient5.ResponseException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -60,36 +67,122 @@ import org.slf4j.LoggerFactory;
  * the alias ({@code require_alias}): if the index was deleted, the write fails instead of auto-creating an index with
  * a guessed mapping; the store then creates the index again, says so in the log, and retries the write once.
  */
-@Component(service = TaskStore.class, configurationPid = "io.sluice.store")
+@Component(service = {TaskStore.class, TaskChanges.class}, configurationPid = "io.sluice.store")
 @Designate(ocd = StoreConfig.class)
-public final class OpenSearchTaskStore implements TaskStore {
+public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
 
-    private static final String INDEX_DEFINITION = "task-index.json";
+    /** How long OpenSearch may take to make a write visible to searches (its default refresh interval). */
+    private static final Duration REFRESH_LAG = Duration.ofSeconds(1);
+    private static final int SWEEP_PAGE = 1000;
 
     private final OpenSearchClient client;
-    private final Logger log;
+    private final SystemIndex index;
     private final String alias;
-    private final String concreteIndex;
+    private final Logger log;
     private final StoredTaskJson json = new StoredTaskJson();
+    private final TaskChangeFeed feed;
+    private final ScheduledExecutorService sweeper;
+    private volatile long watermark = -1;
+    private volatile boolean watermarkKnown;
+    private volatile long sweepWarnedAt;
 
-    /** Binds the node's client and makes sure the index exists (if OpenSearch answers yet). */
+    /** Binds the node's client, makes sure the index exists (if OpenSearch answers yet) and starts the change feed. */
     @Activate
     public OpenSearchTaskStore(@Reference OpenSearchClient client, StoreConfig config) {
-        this(client, config.indexPrefix(), LoggerFactory.getLogger(OpenSearchTaskStore.class));
+        this(client, config.indexPrefix(), LoggerFactory.getLogger(OpenSearchTaskStore.class),
+            Duration.ofMillis(config.changeFeedIntervalMillis()), config.cachedTasks(), Duration.ofSeconds(config.cacheMaxAgeSeconds()));
     }
 
-    /** For tests: any prefix, and a logger to inspect. */
+    /** For tests: any prefix, and a logger to inspect; the change feed with its default settings. */
     OpenSearchTaskStore(OpenSearchClient client, String indexPrefix, Logger log) {
+        this(client, indexPrefix, log, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(30));
+    }
+
+    private OpenSearchTaskStore(OpenSearchClient client, String indexPrefix, Logger log, Duration feedInterval, int cachedTasks,
+                                Duration cacheMaxAge) {
         this.client = client;
         this.log = log;
-        this.alias = indexPrefix + "-tasks";
-        this.concreteIndex = alias + "-v1";
+        this.index = new SystemIndex(client, indexPrefix + "-tasks", OpenSearchTaskStore.class.getResourceAsStream("task-index.json"),
+            log);
+        this.alias = index.alias();
+        index.ensureIfReachable();
+        // An entry answers while the node knows every change up to two sweeps and a refresh ago.
+        this.feed = new TaskChangeFeed(cachedTasks, feedInterval.multipliedBy(2).plus(REFRESH_LAG), cacheMaxAge, System::nanoTime);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-task-feed");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, feedInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the change feed. */
+    @Deactivate
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    // ---- the change feed -----------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Known> recent(String space, String id) {
+        return feed.recent(key(space, id));
+    }
+
+    @Override
+    public Registration watch(String space, String id, Runnable onChange) {
+        return feed.watch(key(space, id), onChange);
+    }
+
+    /** How many tasks the feed holds, and how many are watched (for tests and health). */
+    int[] feedSize() {
+        return new int[] {feed.size(), feed.watched()};
+    }
+
+    private void sweepQuietly() {
         try {
-            ensureIndex();
-        } catch (StoreUnavailableException e) {
-            // Not fatal: OpenSearch may come up after us. The first write creates the index.
-            log.warn("Task index {} not checked at start: {}", alias, e.getMessage());
+            sweep();
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            if (now - sweepWarnedAt > TimeUnit.MINUTES.toNanos(1)) {
+                sweepWarnedAt = now;
+                log.warn("The task change feed cannot read {} (status reads go to OpenSearch until it can): {}", alias,
+                    e.getMessage());
+            }
         }
+    }
+
+    /**
+     * Reads what changed since the last sweep, by sequence number: one search that finds nothing when nothing
+     * changed. The task index has one shard, so sequence numbers order every write.
+     */
+    void sweep() {
+        long started = System.nanoTime();
+        if (!watermarkKnown) {
+            // Start from the newest write: what came before is read on demand.
+            watermark = index.read("read the task index's newest write", () -> {
+                var hits = client.search(s -> s.index(alias).size(1).source(src -> src.fetch(false)).seqNoPrimaryTerm(true)
+                    .sort(o -> o.field(f -> f.field("_seq_no").order(SortOrder.Desc))), Void.class).hits().hits();
+                return hits.isEmpty() || hits.get(0).seqNo() == null ? -1L : hits.get(0).seqNo();
+            }, -1L);
+            watermarkKnown = true;
+        }
+        int found;
+        do {
+            long from = watermark;
+            var hits = index.read("read task changes", () -> client.search(s -> s.index(alias).size(SWEEP_PAGE)
+                .source(src -> src.fetch(false)).seqNoPrimaryTerm(true)
+                .query(q -> q.range(r -> r.field("_seq_no").gt(JsonData.of(from))))
+                .sort(o -> o.field(f -> f.field("_seq_no").order(SortOrder.Asc))), Void.class).hits().hits(), List.<Hit<Void>>of());
+            for (Hit<Void> hit : hits) {
+                if (hit.seqNo() != null && hit.primaryTerm() != null) {
+                    feed.changedElsewhere(hit.id(), new DocVersion(hit.seqNo(), hit.primaryTerm()));
+                    watermark = Math.max(watermark, hit.seqNo());
+                }
+            }
+            found = hits.size();
+        } while (found == SWEEP_PAGE);
+        feed.currentUpTo(started - REFRESH_LAG.toNanos());
     }
 
     @Override
@@ -99,49 +192,52 @@ public final class OpenSearchTaskStore implements TaskStore {
 
     @Override
     public Optional<StoredTask> get(String space, String id) {
-        try {
-            GetResponse<ObjectNode> response = client.get(g -> g.index(alias).id(key(space, id)).realtime(true), ObjectNode.class);
-            if (!response.found()) {
-                return Optional.empty();
-            }
-            return Optional.of(new StoredTask(json.fromSource(response.source()),
-                new DocVersion(response.seqNo(), response.primaryTerm())));
-        } catch (IOException | OpenSearchException e) {
-            if (isIndexMissing(e)) {
-                return Optional.empty();
-            }
-            throw translate("read task " + id, e);
+        GetResponse<ObjectNode> response = index.read("read task " + id,
+            () -> client.get(g -> g.index(alias).id(key(space, id)).realtime(true), ObjectNode.class), null);
+        if (response == null || !response.found()) {
+            feed.gone(key(space, id));
+            return Optional.empty();
         }
+        StoredTask task = new StoredTask(json.fromSource(response.source()), new DocVersion(response.seqNo(), response.primaryTerm()));
+        feed.seen(key(space, id), task);
+        return Optional.of(task);
     }
 
     @Override
     public StoredTask create(TaskRecord record) {
         ObjectNode source = json.toSource(record);
-        WriteResponseBase response = writeRecreatingIndex("create task " + record.id(), () ->
+        WriteResponseBase response = write("create task " + record.id(), () ->
             client.index(i -> i.index(alias).id(key(record)).document(source).opType(OpType.Create).requireAlias(true)));
-        return new StoredTask(record, new DocVersion(response.seqNo(), response.primaryTerm()));
+        DocVersion version = new DocVersion(response.seqNo(), response.primaryTerm());
+        feed.seen(key(record), new StoredTask(json.asRead(source), version));
+        return new StoredTask(record, version);
     }
 
     @Override
     public StoredTask replace(TaskRecord record, DocVersion expected) {
         ObjectNode source = json.toSource(record);
-        WriteResponseBase response = writeRecreatingIndex("update task " + record.id(), () ->
+        WriteResponseBase response = write("update task " + record.id(), () ->
             client.index(i -> i.index(alias).id(key(record)).document(source).requireAlias(true)
                 .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm())));
-        return new StoredTask(record, new DocVersion(response.seqNo(), response.primaryTerm()));
+        DocVersion version = new DocVersion(response.seqNo(), response.primaryTerm());
+        feed.seen(key(record), new StoredTask(json.asRead(source), version));
+        return new StoredTask(record, version);
     }
 
     @Override
     public boolean delete(String space, String id, DocVersion expected) {
         try {
-            return client.delete(d -> d.index(alias).id(key(space, id))
+            boolean deleted = client.delete(d -> d.index(alias).id(key(space, id))
                 .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm())).result().jsonValue().equals("deleted");
+            feed.gone(key(space, id));
+            return deleted;
         } catch (IOException | OpenSearchException e) {
-            if (isIndexMissing(e) || status(e) == 404) {
+            if (SystemIndex.isIndexMissing(e) || SystemIndex.status(e) == 404) {
+                feed.gone(key(space, id));
                 return false;
             }
             // A conditional delete of a document that is already gone answers 409, not 404.
-            if (status(e) == 409 && get(space, id).isEmpty()) {
+            if (SystemIndex.status(e) == 409 && get(space, id).isEmpty()) {
                 return false;
             }
             throw translate("delete task " + id, e);
@@ -153,7 +249,7 @@ public final class OpenSearchTaskStore implements TaskStore {
         if (query.streamPatterns() != null && query.streamPatterns().isEmpty()) {
             return new TaskSearchResult(List.of(), 0);
         }
-        try {
+        return index.read("search tasks", () -> {
             SearchResponse<ObjectNode> response = client.search(s -> s
                 .index(alias)
                 .ignoreUnavailable(true)
@@ -171,12 +267,7 @@ public final class OpenSearchTaskStore implements TaskStore {
             }
             long total = response.hits().total() == null ? tasks.size() : response.hits().total().value();
             return new TaskSearchResult(tasks, total);
-        } catch (IOException | OpenSearchException e) {
-            if (isIndexMissing(e)) {
-                return new TaskSearchResult(List.of(), 0);
-            }
-            throw translate("search tasks", e);
-        }
+        }, new TaskSearchResult(List.of(), 0));
     }
 
     /** The document {@code _id}: ids are unique within a space. */
@@ -251,14 +342,8 @@ public final class OpenSearchTaskStore implements TaskStore {
 
     @Override
     public long count(TaskQuery query) {
-        try {
-            return client.count(c -> c.index(alias).ignoreUnavailable(true).allowNoIndices(true).query(toQuery(query))).count();
-        } catch (IOException | OpenSearchException e) {
-            if (isIndexMissing(e)) {
-                return 0;
-            }
-            throw translate("count tasks", e);
-        }
+        return index.read("count tasks", () -> client.count(c -> c.index(alias).ignoreUnavailable(true).allowNoIndices(true)
+            .query(toQuery(query))).count(), 0L);
     }
 
     @Override
@@ -268,7 +353,7 @@ public final class OpenSearchTaskStore implements TaskStore {
     }
 
     private Map<String, Long> termCounts(String field, Query query) {
-        try {
+        return index.read("count tasks by " + field, () -> {
             SearchResponse<Void> response = client.search(s -> s.index(alias).ignoreUnavailable(true).allowNoIndices(true)
                 .size(0).query(query).aggregations("by", a -> a.terms(t -> t.field(field).size(1000))), Void.class);
             Map<String, Long> counts = new TreeMap<>();
@@ -276,26 +361,14 @@ public final class OpenSearchTaskStore implements TaskStore {
                 counts.put(bucket.key(), bucket.docCount());
             }
             return counts;
-        } catch (IOException | OpenSearchException e) {
-            if (isIndexMissing(e)) {
-                return Map.of();
-            }
-            throw translate("count tasks by " + field, e);
-        }
+        }, Map.of());
     }
 
     @Override
     public long deleteAll(TaskQuery query) {
-        try {
-            Long deleted = client.deleteByQuery(d -> d.index(alias).ignoreUnavailable(true).allowNoIndices(true)
-                .conflicts(Conflicts.Proceed).query(toQuery(query))).deleted();
-            return deleted == null ? 0 : deleted;
-        } catch (IOException | OpenSearchException e) {
-            if (isIndexMissing(e)) {
-                return 0;
-            }
-            throw translate("delete finished tasks", e);
-        }
+        Long deleted = index.read("delete finished tasks", () -> client.deleteByQuery(d -> d.index(alias).ignoreUnavailable(true)
+            .allowNoIndices(true).conflicts(Conflicts.Proceed).query(toQuery(query))).deleted(), 0L);
+        return deleted == null ? 0 : deleted;
     }
 
     @Override
@@ -310,89 +383,23 @@ public final class OpenSearchTaskStore implements TaskStore {
 
     /** Creates the index and its alias unless they exist. Safe to run on every node at once. */
     void ensureIndex() {
+        index.ensure();
+    }
+
+    /** A write that requires the alias: recreates a deleted index and retries once; a 409 is a conflict. */
+    private WriteResponseBase write(String what, SystemIndex.Call<WriteResponseBase> write) {
         try {
-            if (client.indices().existsAlias(a -> a.name(alias)).value()) {
-                return;
-            }
-            JsonNode definition = readDefinition();
-            TypeMapping mappings = parse(TypeMapping._DESERIALIZER, definition.get("mappings"));
-            IndexSettings settings = parse(IndexSettings._DESERIALIZER, definition.get("settings"));
-            client.indices().create(c -> c.index(concreteIndex).settings(settings).mappings(mappings)
-                .aliases(alias, a -> a.isWriteIndex(true)));
-            log.info("Created task index {} (alias {})", concreteIndex, alias);
-        } catch (IOException | OpenSearchException e) {
-            if (e instanceof OpenSearchException o && "resource_already_exists_exception".equals(o.error().type())) {
-                return; // another node won the race
-            }
-            throw translate("create task index " + concreteIndex, e);
+            return index.write(what, write);
+        } catch (SystemIndex.VersionConflict e) {
+            throw new StoreConflictException("conflict: " + what + " (the task changed since it was read)");
         }
     }
 
-    private static JsonNode readDefinition() {
-        try (InputStream in = OpenSearchTaskStore.class.getResourceAsStream(INDEX_DEFINITION)) {
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Reads part of the index definition with the client's own deserializer. */
-    private <T> T parse(JsonpDeserializer<T> deserializer, JsonNode json) {
-        JsonpMapper mapper = client._transport().jsonpMapper();
-        try (JsonParser parser = mapper.jsonProvider().createParser(new StringReader(json.toString()))) {
-            return deserializer.deserialize(parser, mapper);
-        }
-    }
-
-    /** One client call that writes. */
-    @FunctionalInterface
-    private interface Write {
-        WriteResponseBase run() throws IOException;
-    }
-
-    private WriteResponseBase writeRecreatingIndex(String what, Write write) {
-        try {
-            return write.run();
-        } catch (IOException | OpenSearchException e) {
-            if (!isIndexMissing(e)) {
-                throw translate(what, e);
-            }
-        }
-        log.warn("Task index {} was missing: creating it again (tasks stored before are gone) and retrying: {}", alias, what);
-        ensureIndex();
-        try {
-            return write.run();
-        } catch (IOException | OpenSearchException e) {
-            throw translate(what, e);
-        }
-    }
-
-    private static boolean isIndexMissing(Exception e) {
-        return e instanceof OpenSearchException o && o.status() == 404 && "index_not_found_exception".equals(o.error().type());
-    }
-
-    private static int status(Exception e) {
-        if (e instanceof OpenSearchException o) {
-            return o.status();
-        }
-        if (e instanceof ResponseException r) {
-            return r.status();
-        }
-        return -1;
-    }
-
-    /**
-     * The one place client errors become store errors. The client reports a 409 as a {@link ResponseException} (an
-     * IOException) rather than an {@link OpenSearchException} (opensearch-java#1891), so both are looked at.
-     */
+    /** Client errors as store errors: a 409 is a conflict; the rest as {@link SystemIndex#failure} maps them. */
     private static RuntimeException translate(String what, Exception e) {
-        int status = status(e);
-        if (status == 409) {
+        if (SystemIndex.status(e) == 409) {
             return new StoreConflictException("conflict: " + what + " (the task changed since it was read)");
         }
-        if (status >= 400 && status < 500) {
-            return new IllegalStateException("OpenSearch rejected: " + what + ": " + e.getMessage(), e);
-        }
-        return new StoreUnavailableException("task store unavailable: cannot " + what + ": " + e.getMessage(), e);
+        return SystemIndex.failure(what, e);
     }
 }

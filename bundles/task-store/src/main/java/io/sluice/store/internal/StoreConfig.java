@@ -10,4 +10,18 @@ public @interface StoreConfig {
     @AttributeDefinition(name = "Index prefix",
         description = "System indices are named <prefix>-tasks and so on. Nodes sharing work must use the same prefix.")
     String indexPrefix() default ".sluice";
+
+    @AttributeDefinition(name = "Change feed interval (ms)",
+        description = "How often this node looks for task changes made by other nodes (one small search). Status reads "
+            + "and long polls see other nodes' writes within about this long plus a second.", min = "100")
+    int changeFeedIntervalMillis() default 1000;
+
+    @AttributeDefinition(name = "Tasks kept in memory",
+        description = "How many recently seen tasks status reads can answer from memory.", min = "0")
+    int cachedTasks() default 10_000;
+
+    @AttributeDefinition(name = "Memory max age (s)",
+        description = "A task kept in memory is read again after this long, which bounds how long a deletion made by "
+            + "another node can go unnoticed.", min = "1")
+    int cacheMaxAgeSeconds() default 30;
 }

@@ -3,7 +3,7 @@ package io.sluice.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.auth.TaskApiKey;
+import io.sluice.security.TaskApiKey;
 import io.sluice.store.TaskRecord;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.TaskDocument;
@@ -41,6 +41,18 @@ final class StoredTaskJson {
             d.lastCompletedAt(), d.lastFailedAt(), d.lastCanceledAt(), d.lastAcknowledgedAt(), record.runAfter(),
             new Body(d.params(), d.payload(), d.error(), d.progress(), d.attempts(), record.apiKey()));
         return mapper.valueToTree(source);
+    }
+
+    /**
+     * The record exactly as a later read will give it back (numbers as JSON text reads them, for example), so that what
+     * the change feed remembers of a write equals what a GET would return.
+     */
+    TaskRecord asRead(ObjectNode source) {
+        try {
+            return fromSource((ObjectNode) mapper.readTree(mapper.writeValueAsBytes(source)));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("task document " + source.path("id").asText("?") + " does not read back", e);
+        }
     }
 
     TaskRecord fromSource(ObjectNode json) {

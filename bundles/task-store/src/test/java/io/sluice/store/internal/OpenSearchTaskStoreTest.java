@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.auth.TaskApiKey;
+import io.sluice.security.TaskApiKey;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.store.DocVersion;
 import io.sluice.store.StoreConflictException;
@@ -169,6 +169,26 @@ class OpenSearchTaskStoreTest {
         assertEquals(1, store.deleteAll(TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)).withUpdatedBefore(T0)));
         assertTrue(store.get("default", "done").isEmpty());
         assertTrue(store.get("default", "queued").isPresent());
+    }
+
+    @Test
+    void aWriteByAnotherNodeReachesThisNodesWatchersAndMemoryThroughTheFeed() throws Exception {
+        OpenSearchTaskStore other = new OpenSearchTaskStore(client, prefix, org.slf4j.helpers.NOPLogger.NOP_LOGGER);
+        try {
+            assertTrue(store.get("default", "fed").isEmpty());
+            assertEquals(java.util.Optional.empty(), store.recent("default", "fed").orElseThrow().task(),
+                "this node read that it does not exist, and remembers");
+            java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+            store.watch("default", "fed", woken::countDown);
+
+            StoredTask written = other.create(TaskRecord.of(doc("fed", TaskStatus.IN_PROGRESS)));
+            assertTrue(woken.await(30, java.util.concurrent.TimeUnit.SECONDS), "the feed never saw the other node's write");
+            assertTrue(store.recent("default", "fed").isEmpty(), "the stale memory of absence is forgotten");
+            assertEquals(written.version(), store.get("default", "fed").orElseThrow().version());
+            assertEquals(written.version(), store.recent("default", "fed").orElseThrow().task().orElseThrow().version());
+        } finally {
+            other.close();
+        }
     }
 
     private static TaskDocument claimed(String id, String node, Instant heartbeat) {
