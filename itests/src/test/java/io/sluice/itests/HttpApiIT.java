@@ -5,13 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.sluice.auth.TaskApiKey;
+import io.sluice.security.TaskApiKey;
 import io.sluice.store.StoredTask;
 import io.sluice.store.TaskStore;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +20,6 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -69,8 +65,7 @@ public class HttpApiIT {
     @Inject
     ConfigurationAdmin configurations;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String base = "http://127.0.0.1:" + System.getProperty(SluiceContainer.HTTP_PORT);
+    private final Http http = new Http();
 
     @Configuration
     public Option[] configuration() {
@@ -139,7 +134,7 @@ public class HttpApiIT {
         assertEquals(401, send("intruder", "GET", "/api/tasks", null).statusCode());
         assertEquals(403, send("viewer", "POST", "/api/tasks", body).statusCode());
         assertEquals(403, send("nobody", "POST", "/api/tasks", body).statusCode());
-        assertEquals(200, send("ops", "POST", "/api/tasks", body).statusCode());
+        assertEquals(201, send("ops", "POST", "/api/tasks", body).statusCode());
         awaitStatus("admin", "sample_count_logs.a", "completed");
         assertEquals(200, send("viewer", "GET", "/api/tasks/sample_count_logs.a", null).statusCode());
         // A task the caller may not read looks exactly like one that does not exist.
@@ -161,7 +156,8 @@ public class HttpApiIT {
     public void pollersGetNotModifiedUntilTheTaskChangesAndCanWaitForTheChange() throws Exception {
         String body = "{\"type\":\"sample_sleep\",\"stream\":\"logs.a\",\"id\":\"polled\","
             + "\"params\":{\"steps\":1,\"stepMillis\":60000}}";
-        assertEquals(200, send("admin", "POST", "/api/tasks", body).statusCode());
+        assertEquals(201, send("admin", "POST", "/api/tasks", body).statusCode());
+        assertEquals("scheduling a running task changes nothing", 200, send("admin", "POST", "/api/tasks", body).statusCode());
         HttpResponse<String> first = send("admin", "GET", "/api/tasks/polled", null);
         String etag = first.headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> unchanged = request(basic("admin", "admin-pw"), "GET", "/api/tasks/polled", null, etag);
@@ -182,14 +178,14 @@ public class HttpApiIT {
     public void aTaskSearchesWithItsSchedulersPrivilegesFrozenWhenItWasScheduled() throws Exception {
         String body = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"id\":\"frozen\","
             + "\"params\":{\"streams\":[\"logs.a\",\"logs.b\"],\"waitMillis\":3000}}";
-        assertEquals(200, send("ops", "POST", "/api/tasks", body).statusCode());
+        assertEquals(201, send("ops", "POST", "/api/tasks", body).statusCode());
         // While the task waits, ops is granted logs.b as well: the running task must not gain it.
         setGrants(Accounts.GRANTS.replace("ops:manage:logs.a", "ops:manage:logs*"));
         try {
             String done = awaitStatus("ops", "frozen", "completed");
             assertTrue(done, done.contains("\"logs.a\":1") && done.contains("\"logs.b\":\"forbidden\"") && done.contains("\"as\":\"ops\""));
             // A run scheduled after the change carries the new grant.
-            assertEquals(200, send("ops", "POST", "/api/tasks", body.replace("3000", "0")).statusCode());
+            assertEquals(201, send("ops", "POST", "/api/tasks", body.replace("3000", "0")).statusCode());
             awaitBody("ops", "frozen", b -> b.contains("\"logs.b\":1"));
         } finally {
             setGrants(Accounts.GRANTS);
@@ -231,20 +227,18 @@ public class HttpApiIT {
     }
 
     @Test
-    public void twoHundredMalformedRequestsGetAClearFourHundredAndWriteNothing() throws Exception {
+    public void malformedRequestsGetAClearFourHundredAndWriteNothing() throws Exception {
         long before = taskCount();
-        List<String[]> requests = malformedRequests(new Random(42));
-        assertTrue(requests.size() >= 200);
+        List<String[]> requests = malformedRequests();
         List<String> wrong = new ArrayList<>();
         for (String[] r : requests) {
             HttpResponse<String> response = r.length > 3 && r[3].equals("bytes")
                 ? sendBytes("admin", r[0], r[1], r[2].getBytes(StandardCharsets.ISO_8859_1))
                 : send("admin", r[0], r[1], r[2]);
             int code = response.statusCode();
-            // Our routes answer JSON with a message; a request the HTTP parser refuses (a NUL in the path) is answered by
-            // Jetty before any servlet runs, still a 4xx with a reason.
+            // Every 4xx is Sluice's JSON error body with a message, even one Jetty answers before any route runs.
             boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
-            boolean clear = code >= 400 && code < 500 && (json ? response.body().contains("\"message\"") : !response.body().isBlank());
+            boolean clear = code >= 400 && code < 500 && json && response.body().contains("\"message\"");
             if (!clear) {
                 wrong.add(r[0] + " " + r[1] + " " + abbreviate(r[2]) + " -> " + code + " " + abbreviate(response.body()));
             }
@@ -270,8 +264,7 @@ public class HttpApiIT {
         return switch (action) {
             case "status" -> 200;
             case "schedule" -> manageable ? 400 : 403; // 400: the feature identification type is not installed yet
-            case "cancel" -> manageable ? 200 : 403;
-            default -> manageable ? 409 : 403;         // acknowledge: nothing completed
+            default -> 404;                            // cancel, acknowledge: there is no task to act on
         };
     }
 
@@ -292,7 +285,7 @@ public class HttpApiIT {
 
     // ---- malformed requests ----------------------------------------------------------------------------------
 
-    private static List<String[]> malformedRequests(Random random) {
+    private static List<String[]> malformedRequests() {
         List<String[]> requests = new ArrayList<>();
         String valid = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"params\":{\"streams\":[\"logs.a\"]}}";
         // Truncated JSON at every tenth position.
@@ -359,17 +352,6 @@ public class HttpApiIT {
         for (String wait : List.of("soon", "-1s", "10h", "1.5s")) {
             requests.add(new String[] {"GET", "/api/tasks/x?wait_for_change=" + wait, null});
         }
-        // Random corruption of the valid body until there are well over 200 requests.
-        while (requests.size() < 220) {
-            char[] chars = valid.toCharArray();
-            for (int i = 0; i < 3; i++) {
-                chars[random.nextInt(chars.length)] = "{}[]\":,x1 ".charAt(random.nextInt(10));
-            }
-            String corrupted = new String(chars);
-            if (!corrupted.equals(valid)) {
-                requests.add(new String[] {"POST", "/api/tasks", corrupted});
-            }
-        }
         return requests;
     }
 
@@ -414,50 +396,23 @@ public class HttpApiIT {
     }
 
     private HttpResponse<String> send(String user, String method, String path, String body) {
-        return sendBytes(user, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        return http.send(user, method, path, body);
     }
 
     private HttpResponse<String> sendBytes(String user, String method, String path, byte[] body) {
-        String authorization = switch (user) {
-            case "anonymous" -> null;
-            case "intruder" -> basic("admin", "wrong-pw");
-            default -> basic(user, Accounts.password(user));
-        };
-        return request(authorization, method, path, body);
+        return http.sendBytes(user, method, path, body);
     }
 
     private HttpResponse<String> sendWith(String authorization, String method, String path) {
-        return request(authorization, method, path, null);
-    }
-
-    private HttpResponse<String> request(String authorization, String method, String path, byte[] body) {
-        return request(authorization, method, path, body, null);
+        return http.request(authorization, method, path, null, null, null);
     }
 
     private HttpResponse<String> request(String authorization, String method, String path, byte[] body, String ifNoneMatch) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        if (ifNoneMatch != null) {
-            request.header("If-None-Match", ifNoneMatch);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return http.request(authorization, method, path, body, ifNoneMatch, "application/json");
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return Http.basic(user, password);
     }
 
     private static String abbreviate(String text) {

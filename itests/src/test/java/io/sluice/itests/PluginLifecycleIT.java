@@ -31,9 +31,10 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
- * Task types are OSGi services that come and go: the sample plugin is installed while Karaf runs, its task runs to
- * completion; stopped while a task runs, the task is released (not failed) and the type is unknown; started again,
- * the task resumes and completes.
+ * Task types and routes are OSGi services that come and go: the sample plugin is installed while Karaf runs, its task
+ * runs to completion and its route answers (authenticated, in any space) and is documented; stopped while a task runs,
+ * the task is released (not failed), the type is unknown and the route is gone from the API and its document; started
+ * again, the task resumes and completes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -53,6 +54,8 @@ public class PluginLifecycleIT {
     @Filter(timeout = 60_000)
     TaskService service;
 
+    private final Http http = new Http();
+
     @Configuration
     public Option[] configuration() {
         return SluiceContainer.options();
@@ -64,6 +67,16 @@ public class PluginLifecycleIT {
         Bundle plugin = context.installBundle("mvn:io.sluice/sluice-sample-tasks/" + System.getProperty(SluiceContainer.VERSION));
         plugin.start();
         Await.until(WAIT, () -> service.type("sample_sleep").isPresent(), () -> service.types().toString());
+
+        // Its route: behind Sluice's authentication, in the caller's space, in the OpenAPI document.
+        Await.until(WAIT, () -> http.send("admin", "GET", "/api/sample/whoami", null).statusCode() == 200,
+            () -> http.send("admin", "GET", "/api/sample/whoami", null).body());
+        String me = http.send("admin", "GET", "/s/team-x/api/sample/whoami", null).body();
+        assertTrue(me, me.contains("\"user\":\"admin\"") && me.contains("\"space\":\"team-x\""));
+        assertEquals(401, http.send("anonymous", "GET", "/api/sample/whoami", null).statusCode());
+        assertEquals(401, http.send("intruder", "GET", "/api/sample/whoami", null).statusCode());
+        Await.until(WAIT, () -> http.send("viewer", "GET", "/api/openapi.json", null).body().contains("/api/sample/whoami"),
+            () -> "the plugin's route is not documented");
 
         tasks.schedule(ScheduleRequest.of("sample_sleep").stream("logs.quick").params(Map.of("steps", 3, "stepMillis", 50)).build(), ADMIN);
         TaskDocument quick = awaitStatus("sample_sleep_logs.quick", TaskStatus.COMPLETED);
@@ -81,6 +94,9 @@ public class PluginLifecycleIT {
         assertNull(released.error());
         assertEquals(List.of(AttemptRecord.Outcome.RELEASED), outcomes(released));
         assertFalse(service.type("sample_sleep").isPresent());
+        Await.until(WAIT, () -> http.send("admin", "GET", "/api/sample/whoami", null).statusCode() == 404,
+            () -> "the stopped plugin's route still answers");
+        assertFalse(http.send("viewer", "GET", "/api/openapi.json", null).body().contains("/api/sample/whoami"));
         assertThrows(UnknownTaskTypeException.class,
             () -> tasks.schedule(ScheduleRequest.of("sample_sleep").stream("logs.other").build(), ADMIN));
 

@@ -1,6 +1,7 @@
 package io.sluice.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -35,6 +36,8 @@ final class SluiceContainer {
     /** System property, inside the container, holding the embedded node's URL. */
     static final String OPENSEARCH_URL = "sluice.it.opensearch.url";
 
+    private static final String KARAF_VERSION = "4.4.10";
+
     private static EmbeddedOpenSearch node;
 
     private SluiceContainer() {
@@ -50,10 +53,28 @@ final class SluiceContainer {
             karafDistributionConfiguration()
                 .frameworkUrl(new File(System.getProperty("sluice.assembly")).toURI().toString())
                 .name("Sluice")
-                .karafVersion("4.4.10")
+                .karafVersion(KARAF_VERSION)
                 .unpackDirectory(new File("target/exam"))
                 .useDeployFolder(false),
             configureConsole().ignoreLocalConsole(),
+            // As bin/setenv does for the distribution: the Aries JAX-RS spec bundle embeds a jar Java 17.0.8+ rejects.
+            vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
+            // What bin/karaf passes on Java 9 and later, and Pax Exam does not: without the spec locator in java.base,
+            // the spec bundles CXF brings fail on every bundle event (NoClassDefFoundError: OsgiLocator).
+            vmOption("--add-reads=java.xml=java.logging"),
+            vmOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
+            vmOption("--patch-module"),
+            vmOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-" + KARAF_VERSION + ".jar"),
+            vmOption("--patch-module"),
+            vmOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + KARAF_VERSION + ".jar"),
+            vmOption("--add-opens"),
+            vmOption("java.base/java.security=ALL-UNNAMED"),
+            vmOption("--add-opens"),
+            vmOption("java.base/java.net=ALL-UNNAMED"),
+            vmOption("--add-opens"),
+            vmOption("java.base/java.lang=ALL-UNNAMED"),
+            vmOption("--add-opens"),
+            vmOption("java.base/java.util=ALL-UNNAMED"),
             logLevel(LogLevel.INFO),
             // Free ports: another Karaf or a second test run on this machine must not collide with us.
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),

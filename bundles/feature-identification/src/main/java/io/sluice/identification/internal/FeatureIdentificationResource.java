@@ -1,0 +1,205 @@
+package io.sluice.identification.internal;
+
+import io.sluice.auth.Caller;
+import io.sluice.rest.CallerPrincipal;
+import io.sluice.rest.TaskStatusResponses;
+import io.sluice.streams.StreamLookup;
+import io.sluice.task.ScheduleRequest;
+import io.sluice.task.TaskClient;
+import io.sluice.task.TaskStatusView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.ws.rs.BadRequestException;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.GET;
+import javax.ws.rs.NotFoundException;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.container.AsyncResponse;
+import javax.ws.rs.container.Suspended;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.MultivaluedMap;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/**
+ * Kibana's feature identification routes for a stream:
+ * <pre>
+ * POST /internal/streams/{name}/features/_identify   ?schedule&amp;from&amp;to | ?cancel | ?acknowledge | no flag: status
+ * GET  /internal/streams/{name}/features/_status     ETag, If-None-Match, ?wait_for_change
+ * POST /internal/streams/{name}/features/_task       {"action": "schedule"|"cancel"|"acknowledge", "from", "to"}
+ * </pre>
+ * Answers are {@code {"status": ...}} with, per status, the payload spread flat, the error, the progress or why the
+ * task is stale. A stream the caller may not read answers 404 exactly like one that does not exist.
+ */
+@Component(service = FeatureIdentificationResource.class)
+@JaxrsResource
+@Path("internal/streams/{name}/features")
+@Produces(MediaType.APPLICATION_JSON)
+public final class FeatureIdentificationResource {
+
+    private static final Pattern STREAM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,254}");
+
+    private final TaskClient tasks;
+    private final StreamLookup streams;
+    private final TaskStatusResponses statuses;
+
+    /** Binds the task client, the stream lookup and the status reads. */
+    @Activate
+    public FeatureIdentificationResource(@Reference TaskClient tasks, @Reference StreamLookup streams,
+                                         @Reference TaskStatusResponses statuses) {
+        this.tasks = tasks;
+        this.streams = streams;
+        this.statuses = statuses;
+    }
+
+    /**
+     * What {@code _task} takes.
+     *
+     * @param action schedule, cancel or acknowledge
+     * @param from the start of the time range to identify, epoch milliseconds (schedule only)
+     * @param to the end of the time range, epoch milliseconds (schedule only)
+     */
+    public record TaskBody(String action, Long from, Long to) {
+        /** The action is required and one of the three. */
+        public TaskBody {
+            if (action == null) {
+                throw new IllegalArgumentException("field 'action' is required: schedule, cancel or acknowledge");
+            }
+            if (!action.equals("schedule") && !action.equals("cancel") && !action.equals("acknowledge")) {
+                throw new IllegalArgumentException("unknown action '" + action + "'; the actions are schedule, cancel, acknowledge");
+            }
+        }
+    }
+
+    /** Kibana's combined route: one flag acts, no flag reads the status. */
+    @POST
+    @Path("_identify")
+    @Operation(summary = "Identify a stream's features", description = "schedule (with from and to, epoch ms), cancel or "
+        + "acknowledge; with no flag, the status.")
+    public Map<String, Object> identify(@PathParam("name") String name, @QueryParam("schedule") String schedule,
+                                        @QueryParam("cancel") String cancel, @QueryParam("acknowledge") String acknowledge,
+                                        @QueryParam("from") Long from, @QueryParam("to") Long to,
+                                        @Context UriInfo uri, @Context SecurityContext security) {
+        Caller caller = CallerPrincipal.caller(security);
+        requireReadable(name, caller);
+        // The declared String params document the flags; a flag given without a value (?schedule) reaches a route only
+        // through the query map, so read them from there.
+        MultivaluedMap<String, String> query = uri.getQueryParameters(true);
+        boolean scheduling = flag("schedule", query);
+        boolean canceling = flag("cancel", query);
+        boolean acknowledging = flag("acknowledge", query);
+        if ((scheduling ? 1 : 0) + (canceling ? 1 : 0) + (acknowledging ? 1 : 0) > 1) {
+            throw new BadRequestException("give at most one of schedule, cancel, acknowledge");
+        }
+        String action = scheduling ? "schedule" : canceling ? "cancel" : acknowledging ? "acknowledge" : null;
+        if (action == null) {
+            return view(tasks.status(taskId(name), caller));
+        }
+        return act(action, name, from, to, caller);
+    }
+
+    /** The status, with ETag and long polling. */
+    @GET
+    @Path("_status")
+    @Operation(summary = "Feature identification status", description = "ETag; If-None-Match answers 304; "
+        + "wait_for_change (500ms, 30s, 1m) waits for a change.")
+    public void status(@PathParam("name") String name, @QueryParam("wait_for_change") String waitForChange,
+                       @Context HttpHeaders headers, @Context SecurityContext security,
+                       @Parameter(hidden = true) @Suspended AsyncResponse response) {
+        Caller caller = CallerPrincipal.caller(security);
+        requireReadable(name, caller);
+        statuses.answer(taskId(name), caller, headers, waitForChange, response, FeatureIdentificationResource::view);
+    }
+
+    /** The split form: the action in the body. */
+    @POST
+    @Path("_task")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Act on the feature identification task")
+    public Map<String, Object> task(@PathParam("name") String name, TaskBody body, @Context SecurityContext security) {
+        Caller caller = CallerPrincipal.caller(security);
+        requireReadable(name, caller);
+        return act(body.action(), name, body.from(), body.to(), caller);
+    }
+
+    private Map<String, Object> act(String action, String stream, Long from, Long to, Caller caller) {
+        String id = taskId(stream);
+        switch (action) {
+            case "schedule" -> {
+                if (from == null || to == null) {
+                    throw new BadRequestException("schedule needs from and to (epoch milliseconds)");
+                }
+                if (from >= to) {
+                    throw new BadRequestException("from must be before to");
+                }
+                tasks.schedule(ScheduleRequest.of(StreamLookup.FEATURE_IDENTIFICATION).stream(stream)
+                    .params(Map.of("start", from, "end", to)).build(), caller);
+            }
+            case "cancel" -> tasks.cancel(id, caller);
+            default -> tasks.acknowledge(id, caller);
+        }
+        return view(tasks.status(id, caller));
+    }
+
+    /** A malformed name is a 400; a stream the caller may not read, or that does not exist, is the same 404. */
+    private void requireReadable(String stream, Caller caller) {
+        if (!STREAM.matcher(stream).matches() || stream.contains("..")) {
+            throw new BadRequestException("'" + stream + "' is not a stream name: 1 to 255 of a-z 0-9 . _ - starting with a "
+                + "letter or digit");
+        }
+        if (!streams.readable(caller, stream)) {
+            throw new NotFoundException("stream " + stream + " not found");
+        }
+    }
+
+    private static String taskId(String stream) {
+        return StreamLookup.FEATURE_IDENTIFICATION + "_" + stream;
+    }
+
+    /** A Kibana flag: absent or {@code false} is off; {@code ?schedule} or {@code ?schedule=true} is on. */
+    private static boolean flag(String name, MultivaluedMap<String, String> query) {
+        if (!query.containsKey(name)) {
+            return false;
+        }
+        String value = query.getFirst(name) == null ? "" : query.getFirst(name);
+        if (value.equals("false")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equals("true")) {
+            return true;
+        }
+        throw new BadRequestException("query flag '" + name + "' must be true or false, got '" + value + "'");
+    }
+
+    /** Kibana's shape: {@code status}, and the payload spread flat, the error, the progress or the stale reason. */
+    static Map<String, Object> view(TaskStatusView status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (status.payload() != null) {
+            body.putAll(status.payload());
+        }
+        body.put("status", status.status().wireName());
+        if (status.error() != null) {
+            body.put("error", status.error());
+        }
+        if (status.progress() != null) {
+            body.put("progress", status.progress());
+        }
+        if (status.staleReason() != null) {
+            body.put("stale_reason", status.staleReason());
+        }
+        return body;
+    }
+}
