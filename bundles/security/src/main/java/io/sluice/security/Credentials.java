@@ -61,10 +61,13 @@ public sealed interface Credentials permits Credentials.Password, Credentials.Ap
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
-        String[] parts = header.trim().split("\\s+", 2);
-        if (parts.length != 2) {
+        // Read on every request: plain string operations, no regex.
+        String trimmed = header.trim();
+        int space = trimmed.indexOf(' ');
+        if (space <= 0) {
             throw new AuthenticationException("the Authorization header must be 'Basic <base64>' or 'ApiKey <base64>'");
         }
+        String[] parts = {trimmed.substring(0, space), trimmed.substring(space + 1).trim()};
         String scheme = parts[0].toLowerCase(Locale.ROOT);
         if (!scheme.equals("basic") && !scheme.equals("apikey")) {
             throw new AuthenticationException("unsupported authorization scheme '" + parts[0] + "': use Basic or ApiKey");

@@ -15,10 +15,21 @@ import javax.ws.rs.ext.ParamConverterProvider;
  */
 final class StrictParams implements ParamConverterProvider {
 
+    /** JAX-RS asks for a converter on every request: one per parameter is made, then kept. */
+    private final java.util.Map<java.util.List<Object>, ParamConverter<?>> made = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     @SuppressWarnings("unchecked")
     public <T> ParamConverter<T> getConverter(Class<T> rawType, Type genericType, Annotation[] annotations) {
-        String name = name(annotations);
+        if (rawType != Integer.class && rawType != Long.class && rawType != Boolean.class) {
+            return null;
+        }
+        return (ParamConverter<T>) made.computeIfAbsent(java.util.List.of(rawType, name(annotations)),
+            key -> converter(rawType, (String) key.get(1)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ParamConverter<T> converter(Class<T> rawType, String name) {
         if (rawType == Integer.class) {
             return (ParamConverter<T>) new Converter<>(name, "an integer", value -> Integer.valueOf(value.trim().isEmpty()
                 ? fail() : value));
