@@ -164,6 +164,13 @@ public class HttpApiIT {
         assertEquals(304, unchanged.statusCode());
         assertEquals(etag, unchanged.headers().firstValue("ETag").orElseThrow());
 
+        // With nothing changing, a long poll waits its full time and answers 304 (a lower bound only: a busy machine
+        // may answer later, never sooner).
+        long started = System.nanoTime();
+        HttpResponse<String> waited = request(basic("admin", "admin-pw"), "GET", "/api/tasks/polled?wait_for_change=2s", null, etag);
+        assertEquals(304, waited.statusCode());
+        assertTrue("answered before the wait ended", System.nanoTime() - started >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1900));
+
         // A long poll waits for the change, which the cancel below makes, and answers with the new state.
         java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting = java.util.concurrent.CompletableFuture
             .supplyAsync(() -> request(basic("admin", "admin-pw"), "GET", "/api/tasks/polled?wait_for_change=30s", null, etag));

@@ -106,7 +106,7 @@ public class HttpEdgeIT {
     public void everyMalformedOrForbiddenRequestTheReviewFoundGetsAJsonFourHundredAndChangesNothing() throws Exception {
         String valid = "{\"type\":\"sample_sleep\",\"stream\":\"logs.a\",\"id\":\"edge\",\"params\":{\"steps\":1}}";
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("an OpenSearch refusal (result window)", 400,
+        cases.add(new Case("a result window beyond OpenSearch's (refused before it is asked)", 400,
             () -> http.send("admin", "GET", "/api/tasks?from=2147483647&size=1000", null)));
         cases.add(new Case("two Authorization headers", 400, () -> http.send(http.builder("/api/tasks")
             .header("Authorization", Http.authorization("viewer")).header("Authorization", Http.authorization("admin")).build())));
@@ -151,6 +151,8 @@ public class HttpEdgeIT {
         assertEquals(201, http.send("admin", "POST", "/api/tasks",
             "{\"type\":\"sample_sleep\",\"id\":\"invisible-to-viewers\",\"params\":{\"steps\":1,\"stepMillis\":1}}").statusCode());
         awaitStatus("invisible-to-viewers", "completed");
+        // The run's key is revoked just after the task completes: the snapshot must not race that write.
+        Await.until(WAIT, () -> unrevokedKeys("invisible-to-viewers") == 0, () -> "the finished task's key is not revoked");
 
         Map<String, long[]> before = systemIndices();
         List<String> wrong = new ArrayList<>();
@@ -318,6 +320,17 @@ public class HttpEdgeIT {
             return "a 405 without Allow";
         }
         return null;
+    }
+
+    private long unrevokedKeys(String taskId) {
+        try {
+            opensearch.indices().refresh(r -> r.index(".sluice-api-keys").expandWildcards(ExpandWildcard.All));
+            return opensearch.count(c -> c.index(".sluice-api-keys").query(q -> q.bool(b -> b
+                .filter(f -> f.term(t -> t.field("task_id").value(v -> v.stringValue(taskId))))
+                .mustNot(m -> m.exists(e -> e.field("revoked_at")))))).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Document count and highest sequence number of every Sluice system index. */

@@ -34,7 +34,7 @@ import org.osgi.framework.BundleContext;
  * Task types and routes are OSGi services that come and go: the sample plugin is installed while Karaf runs, its task
  * runs to completion and its route answers (authenticated, in any space) and is documented; stopped while a task runs,
  * the task is released (not failed), the type is unknown and the route is gone from the API and its document; started
- * again, the task resumes and completes.
+ * again, the task resumes and completes. With Sluice's JAX-RS application stopped, the route is not served at all.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -96,7 +96,8 @@ public class PluginLifecycleIT {
         assertFalse(service.type("sample_sleep").isPresent());
         Await.until(WAIT, () -> http.send("admin", "GET", "/api/sample/whoami", null).statusCode() == 404,
             () -> "the stopped plugin's route still answers");
-        assertFalse(http.send("viewer", "GET", "/api/openapi.json", null).body().contains("/api/sample/whoami"));
+        Await.until(WAIT, () -> !http.send("viewer", "GET", "/api/openapi.json", null).body().contains("/api/sample/whoami"),
+            () -> "the stopped plugin's route is still documented");
         assertThrows(UnknownTaskTypeException.class,
             () -> tasks.schedule(ScheduleRequest.of("sample_sleep").stream("logs.other").build(), ADMIN));
 
@@ -104,7 +105,35 @@ public class PluginLifecycleIT {
         TaskDocument resumed = awaitStatus("sample_sleep_logs.long", TaskStatus.COMPLETED);
         assertEquals(List.of(AttemptRecord.Outcome.RELEASED, AttemptRecord.Outcome.COMPLETED), outcomes(resumed));
         assertTrue(service.health().storeAvailable());
+
+        // Without Sluice's application (its bundle stopped), the plugin's route goes unserved: the whiteboard's own
+        // default application, which has no authentication, must never take it in.
+        Await.until(WAIT, () -> http.send("admin", "GET", "/api/sample/whoami", null).statusCode() == 200,
+            () -> "the restarted plugin's route does not answer");
+        Bundle rest = bundle("io.sluice.rest");
+        rest.stop();
+        try {
+            Await.until(WAIT, () -> http.send("anonymous", "GET", "/api/sample/whoami", null).statusCode() == 404,
+                () -> {
+                    var answer = http.send("anonymous", "GET", "/api/sample/whoami", null);
+                    return "served without Sluice's application: " + answer.statusCode() + " " + answer.body();
+                });
+        } finally {
+            rest.start();
+        }
+        Await.until(WAIT, () -> http.send("admin", "GET", "/api/sample/whoami", null).statusCode() == 200,
+            () -> "the route does not come back with Sluice's application");
+        assertEquals(401, http.send("anonymous", "GET", "/api/sample/whoami", null).statusCode());
         plugin.uninstall();
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals(symbolicName)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
     }
 
     private TaskDocument awaitStatus(String id, TaskStatus status) {

@@ -1,9 +1,11 @@
 package io.sluice.opensearch.connection;
 
+import java.io.StringReader;
 import java.net.URI;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import jakarta.json.stream.JsonParser;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
@@ -14,9 +16,9 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 import org.eclipse.parsson.api.BufferPool;
-import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.ErrorCause;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.osgi.annotation.bundle.Capability;
@@ -93,12 +95,16 @@ public final class OpenSearchConnection {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(BufferPool.class.getClassLoader());
         try {
-            for (String holder : new String[] {"org.opensearch.client.json.JsonpUtils",
-                    "org.opensearch.client.json.jackson.JsonValueParser$DefaultJsonProvider"}) {
-                Class.forName(holder, true, JsonpMapper.class.getClassLoader());
+            // Decode an error cause with a detail of its own: the very path an OpenSearch error answer takes, so every
+            // static holder on it is initialised now, through the client's public API.
+            JacksonJsonpMapper mapper = new JacksonJsonpMapper();
+            try (JsonParser parser = mapper.jsonProvider().createParser(new StringReader(
+                    "{\"type\":\"warm_up\",\"reason\":\"initialise the JSON provider\",\"detail\":{\"a\":[1]}}"))) {
+                ErrorCause cause = ErrorCause._DESERIALIZER.deserialize(parser, mapper);
+                if (!cause.metadata().containsKey("detail")) {
+                    throw new IllegalStateException("the OpenSearch client did not decode an error detail");
+                }
             }
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the OpenSearch client bundle lacks a class it needs: " + e.getMessage(), e);
         } finally {
             thread.setContextClassLoader(previous);
         }

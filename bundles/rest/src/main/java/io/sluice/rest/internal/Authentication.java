@@ -8,11 +8,13 @@ import io.sluice.security.Credentials;
 import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.annotation.Priority;
 import javax.annotation.security.PermitAll;
 import javax.ws.rs.BadRequestException;
 import javax.ws.rs.NotAuthorizedException;
 import javax.ws.rs.Priorities;
+import javax.ws.rs.ServiceUnavailableException;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.ResourceInfo;
@@ -31,12 +33,12 @@ final class Authentication implements ContainerRequestFilter {
     /** What a 401 offers. */
     static final String CHALLENGE = "Basic realm=\"sluice\", ApiKey";
 
-    private final Authenticator authenticator;
+    private final Supplier<Authenticator> authenticator;
 
     @Context
     private ResourceInfo resource;
 
-    Authentication(Authenticator authenticator) {
+    Authentication(Supplier<Authenticator> authenticator) {
         this.authenticator = authenticator;
     }
 
@@ -61,9 +63,14 @@ final class Authentication implements ContainerRequestFilter {
                 + "<base64(id:secret)>'", CHALLENGE);
         }
         String space = (String) request.getProperty(RequestPaths.SPACE);
+        Authenticator current = authenticator.get();
+        if (current == null) {
+            // Being replaced (its settings changed): a moment without authentication is a moment without service.
+            throw new ServiceUnavailableException("authentication is restarting: try again", 1L);
+        }
         Caller caller;
         try {
-            caller = authenticator.authenticate(credentials.get(), space == null ? Caller.DEFAULT_SPACE : space);
+            caller = current.authenticate(credentials.get(), space == null ? Caller.DEFAULT_SPACE : space);
         } catch (AuthenticationException e) {
             throw new NotAuthorizedException(e.getMessage(), CHALLENGE);
         }

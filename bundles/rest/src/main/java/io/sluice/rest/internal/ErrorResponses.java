@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>JAX-RS errors keep their status (and a 405 its {@code Allow} header), with a message that says what to do instead
  * of the container's default; task API errors carry their own status; an {@link IllegalArgumentException} is the
- * caller's mistake (400); an {@link IllegalStateException} a part of the node that is not configured or not up (503).
+ * caller's mistake (400); an {@link IllegalStateException} raised by Sluice a part of the node that is not configured or
+ * not up (503). Messages of exceptions raised inside libraries are not shown: they may name classes.
  * Anything else is a bug: 500 with a generic message, and the stack trace in the log. No answer names a Java class.
  */
 final class ErrorResponses implements ExceptionMapper<Throwable> {
@@ -50,9 +51,14 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
                 .header(HttpHeaders.WWW_AUTHENTICATE, Authentication.CHALLENGE).build();
         }
         if (error instanceof IllegalArgumentException) {
-            return HttpJson.error(400, error.getMessage());
+            if (thrownBySluice(error)) {
+                return HttpJson.error(400, error.getMessage());
+            }
+            // A library's message may name classes: say what is known without it.
+            LOG.warn("{} {}: a value was refused", method(), path(), error);
+            return HttpJson.error(400, "the request holds a value that cannot be used");
         }
-        if (error instanceof IllegalStateException) {
+        if (error instanceof IllegalStateException && thrownBySluice(error)) {
             LOG.warn("{} {}: {}", method(), path(), error.getMessage());
             return HttpJson.error(503, error.getMessage());
         }
@@ -77,7 +83,9 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
                 default -> "request failed with HTTP " + status;
             };
         }
-        if (status >= 500) {
+        if (status == 503 && !containerDefault) {
+            LOG.warn("{} {}: {}", method(), path(), message);
+        } else if (status >= 500) {
             LOG.error("{} {} failed", method(), path(), web);
             message = "internal error; the node's log has the details";
         }
@@ -92,6 +100,12 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
             }
         }
         return answer.build();
+    }
+
+    /** Whether Sluice's own code raised the error, so its message was written for a user. */
+    private static boolean thrownBySluice(Throwable error) {
+        StackTraceElement[] frames = error.getStackTrace();
+        return frames.length > 0 && frames[0].getClassName().startsWith("io.sluice.");
     }
 
     /** The route path the request asked for, without a space prefix. */

@@ -11,11 +11,15 @@ import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.ws.rs.BadRequestException;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.NotSupportedException;
 import javax.ws.rs.Produces;
 import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.container.ResourceInfo;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.MultivaluedMap;
 import javax.ws.rs.ext.MessageBodyReader;
@@ -33,14 +37,44 @@ import javax.ws.rs.ext.MessageBodyWriter;
 @Produces(MediaType.APPLICATION_JSON)
 final class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
 
-    private final ObjectMapper writer;
-    private final ObjectMapper reader;
-    private final int maxBytes;
+    /** The mappers of one route's bundle. */
+    private record Mappers(ObjectMapper writer, ObjectMapper reader) {
+    }
+
+    private final ObjectMapper mapper;
+    // Jackson remembers every class it has bound: one pair of mappers per bundle that owns routes, dropped when the
+    // bundle stops, so a plugin's bodies never pin its class loader after a bundle:update.
+    private final Map<ClassLoader, Mappers> byOwner = new ConcurrentHashMap<>();
+    private volatile int maxBytes;
+
+    @Context
+    private ResourceInfo resource;
 
     JsonBodies(ObjectMapper mapper, int maxBytes) {
-        this.writer = mapper;
-        this.reader = TaskJson.strict(mapper.copy());
+        this.mapper = mapper;
         this.maxBytes = maxBytes;
+    }
+
+    /** Forgets the mappers of a bundle whose routes are going away. */
+    void forget(ClassLoader owner) {
+        byOwner.remove(owner);
+    }
+
+    /** How many bundles' mappers are held (for tests). */
+    int owners() {
+        return byOwner.size();
+    }
+
+    private Mappers mappers() {
+        Class<?> route = resource == null ? null : resource.getResourceClass();
+        ClassLoader owner = route == null || route.getClassLoader() == null
+            ? JsonBodies.class.getClassLoader() : route.getClassLoader();
+        return byOwner.computeIfAbsent(owner, o -> new Mappers(mapper.copy(), TaskJson.strict(mapper.copy())));
+    }
+
+    /** A new body limit, from the next request on. */
+    void maxBytes(int bytes) {
+        this.maxBytes = bytes;
     }
 
     @Override
@@ -59,6 +93,7 @@ final class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<O
         if (body.length == 0) {
             throw new BadRequestException("a JSON body is required");
         }
+        ObjectMapper reader = mappers().reader();
         ObjectReader bind = reader.readerFor(reader.getTypeFactory().constructType(genericType != null ? genericType : type));
         try {
             Object value = bind.readValue(body);
@@ -100,7 +135,7 @@ final class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<O
     @Override
     public void writeTo(Object value, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> headers, OutputStream entity) throws IOException {
-        writer.writeValue(new NonClosing(entity), value);
+        mappers().writer().writeValue(new NonClosing(entity), value);
     }
 
     private static boolean isJson(MediaType mediaType) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,7 +75,16 @@ public final class NodeTaskStatusResponses implements TaskStatusResponses {
             } else {
                 response.resume(respond(changed, known, render));
             }
-        }, resumer);
+        }, this::resume);
+    }
+
+    /** Writes an answer on the pool; once the pool is stopping, on the caller's thread, so no waiting read is lost. */
+    private void resume(Runnable answer) {
+        try {
+            resumer.execute(answer);
+        } catch (RejectedExecutionException e) {
+            answer.run();
+        }
     }
 
     private static Response respond(TaskStatusView view, List<String> known, Function<TaskStatusView, Object> render) {

@@ -22,6 +22,7 @@ import io.sluice.task.PageRequest;
 import io.sluice.task.ReportedStatus;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.ScheduleResult;
+import io.sluice.task.StoreUnavailableException;
 import io.sluice.task.TaskClient;
 import io.sluice.task.TaskConflictException;
 import io.sluice.task.spi.TaskDefinition;
@@ -36,16 +37,22 @@ import io.sluice.task.UnknownTaskTypeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -77,7 +84,11 @@ public final class NodeTaskClient implements TaskClient {
     private final TaskStore store;
     private final TaskChanges changes;
     private final Clock clock;
+    private static final int WATCH_CHECK_THREADS = 4;
+
     private final ScheduledExecutorService watchTimers;
+    private final ExecutorService watchChecks;
+    private final Set<StatusWatch> watches = ConcurrentHashMap.newKeySet();
     private final TaskTypes types;
     private final AccessPolicy access;
     private final Staleness staleness;
@@ -111,10 +122,18 @@ public final class NodeTaskClient implements TaskClient {
         this.changes = changes;
         this.clock = clock;
         this.watchTimers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "sluice-status-watch");
+            Thread thread = new Thread(r, "sluice-status-watch-timer");
             thread.setDaemon(true);
             return thread;
         });
+        // A check may read OpenSearch: a few threads, so one slow read does not hold up every other waiting poll.
+        AtomicInteger checkThreads = new AtomicInteger();
+        this.watchChecks = new ThreadPoolExecutor(WATCH_CHECK_THREADS, WATCH_CHECK_THREADS, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread thread = new Thread(r, "sluice-status-watch-" + checkThreads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
         this.types = types;
         this.access = access;
         this.json = types.json();
@@ -122,10 +141,14 @@ public final class NodeTaskClient implements TaskClient {
         this.lifecycle = new TaskLifecycle(store, new TaskTransitions(staleness), clock, beforeWrite);
     }
 
-    /** Stops the timers of waiting status watches; waiting callers get the current view. */
+    /** Stops the status watches: every waiting caller is answered (503: the task service is stopping), none dropped. */
     @Deactivate
     void deactivate() {
         watchTimers.shutdownNow();
+        watchChecks.shutdownNow();
+        for (StatusWatch watch : List.copyOf(watches)) {
+            watch.result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", null));
+        }
     }
 
     /** The lifecycle this client writes through. */
@@ -207,8 +230,10 @@ public final class NodeTaskClient implements TaskClient {
         }
 
         CompletableFuture<TaskStatusView> start() {
+            watches.add(this);
             registration = changes.watch(caller.space(), id, () -> dispatch(this::check));
             result.whenComplete((view, error) -> {
+                watches.remove(this);
                 registration.close();
                 ScheduledFuture<?> pending = timer;
                 if (pending != null) {
@@ -241,7 +266,8 @@ public final class NodeTaskClient implements TaskClient {
                 if (previous != null) {
                     previous.cancel(false);
                 }
-                timer = watchTimers.schedule(this::check, Math.max(0, wake - System.nanoTime()), TimeUnit.NANOSECONDS);
+                timer = watchTimers.schedule(() -> dispatch(this::check), Math.max(0, wake - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -249,10 +275,9 @@ public final class NodeTaskClient implements TaskClient {
 
         private void dispatch(Runnable action) {
             try {
-                watchTimers.execute(action);
+                watchChecks.execute(action);
             } catch (RejectedExecutionException e) {
-                // The client is stopping: answer with what is known now.
-                result.completeExceptionally(new io.sluice.task.StoreUnavailableException("the task service is stopping", e));
+                result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", e));
             }
         }
     }

@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
@@ -39,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * the key index.
  *
  * <p>A JAAS login costs a file read and a hash comparison, too much for a poller's every request, so a successful
- * password login is remembered for {@code loginCacheSeconds}: keyed by the user and the SHA-256 of the password (never
- * the password), at most {@value #MAX_CACHED} entries, least recently used evicted first. The cache is emptied when the
+ * password login is remembered for {@code loginCacheSeconds}: keyed by the user and an HMAC of the password under a
+ * key made at start and kept in memory only (never the password), at most {@value #MAX_CACHED} entries, least recently used evicted first. The cache is emptied when the
  * access configuration changes, when a JAAS realm comes or goes, and when the users file changes (checked at most once
  * a second), so a changed or removed password stops working at once. API keys are checked against the key index on
  * every request, so a revoked key is refused on its next use. Failed attempts are logged to {@code io.sluice.audit}
@@ -69,6 +71,11 @@ public final class JaasAuthenticator implements Authenticator {
             return size() > MAX_CACHED;
         }
     };
+    // Bumped whenever the cache is emptied: a login that began before must not be remembered after.
+    private long generation;
+    // Keys the cache by an HMAC of the password under a key that lives only in this process, so the cache holds
+    // nothing that could be checked offline against a list of guesses.
+    private final Mac passwordMac;
     private volatile long usersFileCheckedAt;
     private volatile long usersFileModified;
 
@@ -76,6 +83,7 @@ public final class JaasAuthenticator implements Authenticator {
     @Activate
     public JaasAuthenticator(@Reference NodeTaskApiKeys keys, AccessConfig config, BundleContext context) {
         this.keys = keys;
+        this.passwordMac = newMac();
         String etc = context.getProperty("karaf.etc");
         this.usersFile = etc == null ? null : Path.of(etc, "users.properties");
         this.usersFileModified = modified();
@@ -118,11 +126,13 @@ public final class JaasAuthenticator implements Authenticator {
         }
         Credentials.Password password = (Credentials.Password) credentials;
         checkUsersFile();
-        String cacheKey = password.user() + '\n' + sha256(password.password());
+        String cacheKey = password.user() + '\n' + mac(password.password());
         long now = System.nanoTime();
         Cached cached;
+        long loginGeneration;
         synchronized (logins) {
             cached = logins.get(cacheKey);
+            loginGeneration = generation;
         }
         if (cached != null && now - cached.until() < 0) {
             return cached.caller().inSpace(space);
@@ -131,7 +141,9 @@ public final class JaasAuthenticator implements Authenticator {
         Duration keep = cacheFor;
         if (!keep.isZero()) {
             synchronized (logins) {
-                logins.put(cacheKey, new Cached(caller, now + keep.toNanos()));
+                if (generation == loginGeneration) {
+                    logins.put(cacheKey, new Cached(caller, now + keep.toNanos()));
+                }
             }
         }
         return caller.inSpace(space);
@@ -147,6 +159,7 @@ public final class JaasAuthenticator implements Authenticator {
     private void forgetLogins() {
         synchronized (logins) {
             logins.clear();
+            generation++;
         }
     }
 
@@ -204,11 +217,23 @@ public final class JaasAuthenticator implements Authenticator {
         }
     }
 
-    private static String sha256(String value) {
+    private String mac(String value) {
+        byte[] digest;
+        synchronized (passwordMac) {
+            digest = passwordMac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(digest);
+    }
+
+    private static Mac newMac() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM has no HmacSHA256", e);
         }
     }
 }

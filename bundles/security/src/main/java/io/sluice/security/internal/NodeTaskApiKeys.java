@@ -37,6 +37,7 @@ import org.opensearch.client.opensearch.core.GetResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -59,10 +60,11 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     private final OpenSearchClient client;
     private final AccessPolicy access;
-    private final SecretBox box;
     private final SystemIndex index;
     private final String alias;
-    private final Duration purgeAfter;
+    private final String indexPrefix;
+    private volatile SecretBox box;
+    private volatile Duration purgeAfter;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService purger;
@@ -72,14 +74,11 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
     public NodeTaskApiKeys(@Reference OpenSearchClient client, @Reference AccessPolicy access, ApiKeyConfig config) {
         this.client = client;
         this.access = access;
-        this.box = config.encryptionKey().isBlank() ? null : new SecretBox(config.encryptionKey());
-        this.index = new SystemIndex(client, config.indexPrefix() + "-api-keys",
+        this.indexPrefix = config.indexPrefix();
+        this.index = new SystemIndex(client, indexPrefix + "-api-keys",
             NodeTaskApiKeys.class.getResourceAsStream("api-key-index.json"), LOG);
         this.alias = index.alias();
-        this.purgeAfter = Duration.ofDays(config.purgeAfterDays());
-        if (box == null) {
-            LOG.warn("No encryptionKey in etc/io.sluice.apikeys.cfg: tasks cannot be scheduled on a user's behalf");
-        }
+        modified(config);
         index.ensureIfReachable();
         this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sluice-api-key-purge");
@@ -89,6 +88,24 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         purger.scheduleWithFixedDelay(this::purgeQuietly, 1, 60, TimeUnit.MINUTES);
     }
 
+    /**
+     * Applies a changed node key or purge age at once, without a restart (which would take the authenticator and every
+     * route down with it). Keys sealed with a previous node key can no longer be opened: their tasks fail on their next
+     * run. The index prefix applies from the next start of the bundle.
+     */
+    @Modified
+    void modified(ApiKeyConfig config) {
+        this.box = config.encryptionKey().isBlank() ? null : new SecretBox(config.encryptionKey());
+        this.purgeAfter = Duration.ofDays(config.purgeAfterDays());
+        if (box == null) {
+            LOG.warn("No encryptionKey in etc/io.sluice.apikeys.cfg: tasks cannot be scheduled on a user's behalf");
+        }
+        if (!config.indexPrefix().equals(indexPrefix)) {
+            LOG.warn("indexPrefix changed to '{}': API keys stay in '{}' until the bundle restarts", config.indexPrefix(),
+                indexPrefix);
+        }
+    }
+
     @Deactivate
     void deactivate() {
         purger.shutdownNow();
@@ -96,6 +113,7 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     @Override
     public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
+        SecretBox box = this.box;
         if (box == null) {
             throw new IllegalStateException("tasks cannot run on a user's behalf: this node has no encryptionKey "
                 + "(etc/io.sluice.apikeys.cfg)");
@@ -123,6 +141,7 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     @Override
     public Caller open(TaskApiKey key) {
+        SecretBox box = this.box;
         if (box == null) {
             throw new AuthenticationException("task API key " + key.id() + " cannot be opened: this node has no encryptionKey");
         }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +56,7 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -74,14 +76,19 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     /** How long OpenSearch may take to make a write visible to searches (its default refresh interval). */
     private static final Duration REFRESH_LAG = Duration.ofSeconds(1);
     private static final int SWEEP_PAGE = 1000;
+    /** Every how many sweeps the feed checks that the index was not made again under it. */
+    private static final int RECREATION_CHECK_EVERY = 10;
 
     private final OpenSearchClient client;
     private final SystemIndex index;
     private final String alias;
     private final Logger log;
     private final StoredTaskJson json = new StoredTaskJson();
+    private final String indexPrefix;
     private final TaskChangeFeed feed;
     private final ScheduledExecutorService sweeper;
+    private ScheduledFuture<?> sweeps;
+    private int sweepsSinceCheck;
     private volatile long watermark = -1;
     private volatile boolean watermarkKnown;
     private volatile long sweepWarnedAt;
@@ -93,6 +100,21 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
             Duration.ofMillis(config.changeFeedIntervalMillis()), config.cachedTasks(), Duration.ofSeconds(config.cacheMaxAgeSeconds()));
     }
 
+    /**
+     * Applies changed change-feed settings without a restart (a restart would release every running task). The index
+     * prefix names the index this store was opened on: a new one applies from the next start of the bundle.
+     */
+    @Modified
+    void modified(StoreConfig config) {
+        if (!config.indexPrefix().equals(indexPrefix)) {
+            log.warn("indexPrefix changed to '{}': the store keeps using '{}' until its bundle restarts", config.indexPrefix(),
+                indexPrefix);
+        }
+        Duration interval = Duration.ofMillis(config.changeFeedIntervalMillis());
+        feed.reconfigure(config.cachedTasks(), freshness(interval), Duration.ofSeconds(config.cacheMaxAgeSeconds()));
+        scheduleSweeps(interval);
+    }
+
     /** For tests: any prefix, and a logger to inspect; the change feed with its default settings. */
     OpenSearchTaskStore(OpenSearchClient client, String indexPrefix, Logger log) {
         this(client, indexPrefix, log, Duration.ofSeconds(1), 10_000, Duration.ofSeconds(30));
@@ -102,18 +124,30 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
                                 Duration cacheMaxAge) {
         this.client = client;
         this.log = log;
+        this.indexPrefix = indexPrefix;
         this.index = new SystemIndex(client, indexPrefix + "-tasks", OpenSearchTaskStore.class.getResourceAsStream("task-index.json"),
             log);
         this.alias = index.alias();
         index.ensureIfReachable();
-        // An entry answers while the node knows every change up to two sweeps and a refresh ago.
-        this.feed = new TaskChangeFeed(cachedTasks, feedInterval.multipliedBy(2).plus(REFRESH_LAG), cacheMaxAge, System::nanoTime);
+        this.feed = new TaskChangeFeed(cachedTasks, freshness(feedInterval), cacheMaxAge, System::nanoTime);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sluice-task-feed");
             thread.setDaemon(true);
             return thread;
         });
-        sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, feedInterval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleSweeps(feedInterval);
+    }
+
+    /** An entry answers while the node knows every change up to two sweeps and a refresh ago. */
+    private static Duration freshness(Duration feedInterval) {
+        return feedInterval.multipliedBy(2).plus(REFRESH_LAG);
+    }
+
+    private synchronized void scheduleSweeps(Duration interval) {
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
+        sweeps = sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops the change feed. */
@@ -160,12 +194,19 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
         long started = System.nanoTime();
         if (!watermarkKnown) {
             // Start from the newest write: what came before is read on demand.
-            watermark = index.read("read the task index's newest write", () -> {
-                var hits = client.search(s -> s.index(alias).size(1).source(src -> src.fetch(false)).seqNoPrimaryTerm(true)
-                    .sort(o -> o.field(f -> f.field("_seq_no").order(SortOrder.Desc))), Void.class).hits().hits();
-                return hits.isEmpty() || hits.get(0).seqNo() == null ? -1L : hits.get(0).seqNo();
-            }, -1L);
+            watermark = newestSeqNo();
             watermarkKnown = true;
+        }
+        if (++sweepsSinceCheck >= RECREATION_CHECK_EVERY) {
+            sweepsSinceCheck = 0;
+            long newest = newestSeqNo();
+            if (newest < watermark) {
+                // Sequence numbers went back: the index was made again (here or by another node). Nothing remembered
+                // about the old one holds.
+                log.info("{} was recreated: the change feed starts over", alias);
+                watermark = newest;
+                feed.clear();
+            }
         }
         int found;
         do {
@@ -185,6 +226,14 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
         feed.currentUpTo(started - REFRESH_LAG.toNanos());
     }
 
+    private long newestSeqNo() {
+        return index.read("read the task index's newest write", () -> {
+            var hits = client.search(s -> s.index(alias).size(1).source(src -> src.fetch(false)).seqNoPrimaryTerm(true)
+                .sort(o -> o.field(f -> f.field("_seq_no").order(SortOrder.Desc))), Void.class).hits().hits();
+            return hits.isEmpty() || hits.get(0).seqNo() == null ? -1L : hits.get(0).seqNo();
+        }, -1L);
+    }
+
     @Override
     public String index() {
         return alias;
@@ -192,14 +241,15 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
 
     @Override
     public Optional<StoredTask> get(String space, String id) {
+        long started = System.nanoTime();
         GetResponse<ObjectNode> response = index.read("read task " + id,
             () -> client.get(g -> g.index(alias).id(key(space, id)).realtime(true), ObjectNode.class), null);
         if (response == null || !response.found()) {
-            feed.gone(key(space, id));
+            feed.read(key(space, id), null, started);
             return Optional.empty();
         }
         StoredTask task = new StoredTask(json.fromSource(response.source()), new DocVersion(response.seqNo(), response.primaryTerm()));
-        feed.seen(key(space, id), task);
+        feed.read(key(space, id), task, started);
         return Optional.of(task);
     }
 
@@ -227,13 +277,13 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     @Override
     public boolean delete(String space, String id, DocVersion expected) {
         try {
-            boolean deleted = client.delete(d -> d.index(alias).id(key(space, id))
-                .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm())).result().jsonValue().equals("deleted");
-            feed.gone(key(space, id));
-            return deleted;
+            var response = client.delete(d -> d.index(alias).id(key(space, id))
+                .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm()));
+            feed.gone(key(space, id), new DocVersion(response.seqNo(), response.primaryTerm()));
+            return response.result().jsonValue().equals("deleted");
         } catch (IOException | OpenSearchException e) {
             if (SystemIndex.isIndexMissing(e) || SystemIndex.status(e) == 404) {
-                feed.gone(key(space, id));
+                feed.read(key(space, id), null, Long.MIN_VALUE);
                 return false;
             }
             // A conditional delete of a document that is already gone answers 409, not 404.

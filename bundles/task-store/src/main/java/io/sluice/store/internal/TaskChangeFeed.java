@@ -24,61 +24,92 @@ import java.util.function.LongSupplier;
  */
 final class TaskChangeFeed {
 
-    private record Entry(StoredTask task, long loadedAt) {
-        boolean newerThan(DocVersion version) {
-            return task != null && compare(task.version(), version) > 0;
+    /**
+     * What the node knows of one task: its latest document, or that it is gone ({@code task == null}). {@code version}
+     * is the version of that fact when the node has one (a write, a read, a delete); a read that found nothing has
+     * none.
+     */
+    private record Entry(StoredTask task, DocVersion version, long loadedAt) {
+        boolean newerThan(DocVersion other) {
+            return version != null && other != null && compare(version, other) > 0;
         }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, Set<Runnable>> watchers = new ConcurrentHashMap<>();
-    private final int maxEntries;
-    private final long freshnessNanos;
-    private final long maxAgeNanos;
     private final LongSupplier nanoTime;
+    private volatile int maxEntries;
+    private volatile long freshnessNanos;
+    private volatile long maxAgeNanos;
     private volatile long currentUpTo = Long.MIN_VALUE;
 
     TaskChangeFeed(int maxEntries, Duration freshness, Duration maxAge, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        reconfigure(maxEntries, freshness, maxAge);
+    }
+
+    /** New bounds, applied from the next read on (settings changed through ConfigAdmin). */
+    void reconfigure(int maxEntries, Duration freshness, Duration maxAge) {
         this.maxEntries = maxEntries;
         this.freshnessNanos = freshness.toNanos();
         this.maxAgeNanos = maxAge.toNanos();
-        this.nanoTime = nanoTime;
+        bound();
     }
 
-    /** This node wrote or read the task: remember it, unless a newer version is known already. */
+    /** This node wrote the task: remember it, unless a newer version (or a newer deletion) is known already. */
     void seen(String key, StoredTask task) {
-        long now = nanoTime.getAsLong();
-        Entry[] replaced = new Entry[1];
+        remember(key, new Entry(task, task.version(), nanoTime.getAsLong()), Long.MIN_VALUE);
+    }
+
+    /** This node deleted the task; {@code version} is the deletion's own. */
+    void gone(String key, DocVersion version) {
+        remember(key, new Entry(null, version, nanoTime.getAsLong()), Long.MIN_VALUE);
+    }
+
+    /**
+     * This node read the task ({@code task}, or {@code null} when it was not found) in a read that began at
+     * {@code readStarted}. Whatever the node learnt while the read was under way is at least as new, and wins.
+     */
+    void read(String key, StoredTask task, long readStarted) {
+        remember(key, new Entry(task, task == null ? null : task.version(), nanoTime.getAsLong()), readStarted);
+    }
+
+    /** Forgets everything (the index was made again: versions start over). Watchers are told, so they read again. */
+    void clear() {
+        entries.clear();
+        watchers.keySet().forEach(this::notifyWatchers);
+    }
+
+    private void remember(String key, Entry fresh, long readStarted) {
+        Entry[] replaced = {null};
+        boolean[] kept = {false};
         entries.compute(key, (k, old) -> {
-            if (old != null && old.newerThan(task.version())) {
+            if (old != null && (old.loadedAt() >= readStarted && readStarted != Long.MIN_VALUE
+                    || old.newerThan(fresh.version()))) {
+                kept[0] = true;
                 return old;
             }
             replaced[0] = old;
-            return new Entry(task, now);
+            return fresh;
         });
         bound();
-        if (replaced[0] == null || replaced[0].task() == null || !replaced[0].task().version().equals(task.version())) {
+        if (!kept[0] && changed(replaced[0], fresh)) {
             notifyWatchers(key);
         }
     }
 
-    /** This node deleted the task, or read that it does not exist. */
-    void gone(String key) {
-        Entry old = entries.put(key, new Entry(null, nanoTime.getAsLong()));
-        bound();
-        if (old == null || old.task() != null) {
-            notifyWatchers(key);
+    private static boolean changed(Entry old, Entry fresh) {
+        if (old == null || old.task() == null || fresh.task() == null) {
+            return old == null || (old.task() == null) != (fresh.task() == null);
         }
+        return !old.task().version().equals(fresh.task().version());
     }
 
     /** The sweep found a version written by someone: forget an older entry, and tell the watchers. */
     void changedElsewhere(String key, DocVersion version) {
         Entry entry = entries.get(key);
-        if (entry != null && entry.newerThan(version)) {
-            return;
-        }
-        if (entry != null && entry.task() != null && entry.task().version().equals(version)) {
-            return; // this node's own write
+        if (entry != null && (entry.newerThan(version) || version.equals(entry.version()))) {
+            return; // known already: this node's own write, or something newer
         }
         entries.remove(key, entry);
         notifyWatchers(key);
@@ -125,12 +156,12 @@ final class TaskChangeFeed {
         }
     }
 
-    /** Keeps the map within bounds: drops the oldest tenth when it is full (unwatched entries first). */
+    /** Keeps the map within bounds: when it is full, drops the oldest unwatched entries down to nine tenths. */
     private void bound() {
         if (entries.size() <= maxEntries) {
             return;
         }
-        int drop = Math.max(1, maxEntries / 10);
+        int drop = entries.size() - maxEntries + Math.max(1, maxEntries / 10);
         long cutoff = entries.values().stream().mapToLong(Entry::loadedAt).sorted().skip(drop - 1L).findFirst().orElse(Long.MAX_VALUE);
         for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext() && drop > 0; ) {
             Map.Entry<String, Entry> e = it.next();

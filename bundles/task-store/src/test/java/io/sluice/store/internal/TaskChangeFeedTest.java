@@ -73,11 +73,61 @@ class TaskChangeFeedTest {
     void aTaskKnownAbsentIsAnsweredAsAbsentUntilCreated() {
         AtomicInteger woken = new AtomicInteger();
         feed.watch("default:b", woken::incrementAndGet);
-        feed.gone("default:b");
+        feed.read("default:b", null, now.get());
         assertEquals(Optional.empty(), feed.recent("default:b").orElseThrow().task());
         feed.seen("default:b", task("b", 1));
         assertEquals(2, woken.get(), "known absent, then created: each is a change");
         assertEquals(1, version(feed.recent("default:b")));
+    }
+
+    @Test
+    void aReadThatStartedBeforeADeletionDoesNotBringTheTaskBack() {
+        feed.seen("default:c", task("c", 4));
+        long readStarted = now.get();
+        advance(Duration.ofMillis(5));
+        feed.gone("default:c", new DocVersion(5, 1)); // this node deletes while the read is under way
+        advance(Duration.ofMillis(5));
+        feed.read("default:c", task("c", 4), readStarted); // the read answers with what it found before
+        assertEquals(Optional.empty(), feed.recent("default:c").orElseThrow().task(), "the deletion is newer");
+    }
+
+    @Test
+    void aReadThatFoundNothingDoesNotHideATaskCreatedMeanwhile() {
+        long readStarted = now.get();
+        advance(Duration.ofMillis(5));
+        feed.seen("default:d", task("d", 1)); // created by this node while the read was under way
+        feed.read("default:d", null, readStarted);
+        assertEquals(1, version(feed.recent("default:d")));
+    }
+
+    @Test
+    void anOldCopyReadLaterDoesNotReplaceANewerWrite() {
+        feed.seen("default:e", task("e", 9));
+        advance(Duration.ofMillis(5));
+        feed.read("default:e", task("e", 8), now.get());
+        assertEquals(9, version(feed.recent("default:e")));
+    }
+
+    @Test
+    void clearingForgetsEverythingAndWakesWatchers() {
+        AtomicInteger woken = new AtomicInteger();
+        feed.seen("default:f", task("f", 3));
+        feed.watch("default:f", woken::incrementAndGet);
+        feed.clear();
+        assertTrue(feed.recent("default:f").isEmpty());
+        assertEquals(1, woken.get());
+    }
+
+    @Test
+    void shrinkingTheBoundDropsEntries() {
+        for (int i = 0; i < 50; i++) {
+            feed.seen("default:g" + i, task("g" + i, 1));
+            advance(Duration.ofMillis(1));
+        }
+        feed.reconfigure(10, Duration.ofSeconds(3), Duration.ofSeconds(30));
+        feed.seen("default:last", task("last", 1));
+        assertTrue(feed.size() <= 10, "a smaller bound applies at once; size " + feed.size());
+        assertEquals(1, version(feed.recent("default:last")), "the newest entry stays");
     }
 
     @Test
