@@ -33,6 +33,8 @@ final class SluiceContainer {
     static final String HTTP_PORT = "sluice.it.http.port";
     /** System property, inside the container, holding the version of the Sluice artifacts. */
     static final String VERSION = "sluice.it.version";
+    /** System property, inside the container, holding the folder of the LogHub samples the tests ingest. */
+    static final String LOGHUB = "sluice.it.loghub";
     /** System property, inside the container, holding the embedded node's URL. */
     static final String OPENSEARCH_URL = "sluice.it.opensearch.url";
 
@@ -89,7 +91,8 @@ final class SluiceContainer {
             editConfigurationFilePut("etc/io.sluice.apikeys.cfg", "encryptionKey", Accounts.NODE_KEY),
             systemProperty(HTTP_PORT).value(httpPort),
             systemProperty(VERSION).value(System.getProperty("project.version")),
-            systemProperty(OPENSEARCH_URL).value(opensearch.httpUri().toString())));
+            systemProperty(OPENSEARCH_URL).value(opensearch.httpUri().toString()),
+            systemProperty(LOGHUB).value(new File(System.getProperty("sluice.loghub")).getAbsolutePath())));
         for (String[] user : Accounts.USERS) {
             options.add(editConfigurationFilePut("etc/users.properties", user[0], user[1] + "," + user[2]));
         }

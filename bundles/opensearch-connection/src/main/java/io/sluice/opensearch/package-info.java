@@ -1,10 +1,11 @@
 /**
  * What Sluice's bundles share about OpenSearch beyond the client itself: {@link io.sluice.opensearch.SystemIndex}, a
  * hidden index behind an alias that Sluice creates, recreates when it disappears, and whose client errors it maps to
- * the task API's errors in one place.
+ * the task API's errors in one place; {@link io.sluice.opensearch.IndexDefinition}, settings and mappings to create
+ * any index from.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.sluice.opensearch;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,9 +10,6 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface StreamLookup {
 
-    /** The task type that identifies a stream's features. */
-    String FEATURE_IDENTIFICATION = "streams_feature_identification";
-
     /**
      * Whether an index, alias or data stream of that name exists and the caller may read it. Asked through the
      * caller's scoped client, the same path a task run for that caller takes.

@@ -9,7 +9,7 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 
 /** The {@link Caller} of a console command: the user logged in to the session, with the roles JAAS gave them. */
-final class ConsoleCaller {
+public final class ConsoleCaller {
 
     private ConsoleCaller() {
     }
@@ -20,7 +20,7 @@ final class ConsoleCaller {
      * @throws IllegalStateException if the session has no authenticated user
      */
     @SuppressWarnings("removal") // Karaf 4.4 runs commands inside Subject.doAs; this is how it hands the subject over.
-    static Caller current() {
+    public static Caller current() {
         Subject subject = Subject.getSubject(AccessController.getContext());
         if (subject == null) {
             throw new IllegalStateException("this console session has no logged-in user");

@@ -10,14 +10,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /** How the commands print values: JSON for {@code --json}, short forms in tables. */
-final class ConsoleOutput {
+public final class ConsoleOutput {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final ObjectMapper json = TaskJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ObjectMapper oneLine = TaskJson.newMapper();
 
-    String json(Object value) {
+    public String json(Object value) {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -30,12 +30,12 @@ final class ConsoleOutput {
     }
 
     /** {@code 2026-11-28 10:00:00} (UTC), or empty. */
-    static String time(Instant instant) {
+    public static String time(Instant instant) {
         return instant == null ? "" : TIME.format(instant);
     }
 
     /** A map as compact JSON, or empty. */
-    String compact(Map<String, Object> value) {
+    public String compact(Map<String, Object> value) {
         if (value == null) {
             return "";
         }

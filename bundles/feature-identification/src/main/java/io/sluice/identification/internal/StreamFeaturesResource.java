@@ -1,19 +1,24 @@
 package io.sluice.identification.internal;
 
 import io.sluice.auth.Caller;
+import io.sluice.identification.Feature;
+import io.sluice.identification.KeptFeature;
+import io.sluice.identification.StreamFeatures;
 import io.sluice.rest.CallerPrincipal;
 import io.sluice.rest.TaskStatusResponses;
 import io.sluice.streams.StreamLookup;
+import io.sluice.streams.Streams;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.TaskClient;
 import io.sluice.task.TaskStatusView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import javax.ws.rs.BadRequestException;
 import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
 import javax.ws.rs.NotFoundException;
 import javax.ws.rs.POST;
@@ -35,34 +40,103 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
- * Kibana's feature identification routes for a stream:
+ * Kibana's feature routes for a stream:
  * <pre>
- * POST /internal/streams/{name}/features/_identify   ?schedule&amp;from&amp;to | ?cancel | ?acknowledge | no flag: status
- * GET  /internal/streams/{name}/features/_status     ETag, If-None-Match, ?wait_for_change
- * POST /internal/streams/{name}/features/_task       {"action": "schedule"|"cancel"|"acknowledge", "from", "to"}
+ * POST   /internal/streams/{name}/features/_identify   ?schedule&amp;from&amp;to | ?cancel | ?acknowledge | no flag: status
+ * GET    /internal/streams/{name}/features/_status     ETag, If-None-Match, ?wait_for_change
+ * POST   /internal/streams/{name}/features/_task       {"action": "schedule"|"cancel"|"acknowledge", "from", "to"}
+ * GET    /internal/streams/{name}/features             the kept features
+ * POST   /internal/streams/{name}/features             {"features": [...]}: keep these
+ * DELETE /internal/streams/{name}/features/{id}        forget one
  * </pre>
  * Answers are {@code {"status": ...}} with, per status, the payload spread flat, the error, the progress or why the
  * task is stale. A stream the caller may not read answers 404 exactly like one that does not exist.
  */
-@Component(service = FeatureIdentificationResource.class)
+@Component(service = StreamFeaturesResource.class)
 @JaxrsResource
 @Path("internal/streams/{name}/features")
 @Produces(MediaType.APPLICATION_JSON)
-public final class FeatureIdentificationResource {
-
-    private static final Pattern STREAM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,254}");
+public final class StreamFeaturesResource {
 
     private final TaskClient tasks;
     private final StreamLookup streams;
     private final TaskStatusResponses statuses;
+    private final StreamFeatures features;
 
-    /** Binds the task client, the stream lookup and the status reads. */
+    /** Binds the task client, the stream lookup, the status reads and the kept features. */
     @Activate
-    public FeatureIdentificationResource(@Reference TaskClient tasks, @Reference StreamLookup streams,
-                                         @Reference TaskStatusResponses statuses) {
+    public StreamFeaturesResource(@Reference TaskClient tasks, @Reference StreamLookup streams,
+                                  @Reference TaskStatusResponses statuses, @Reference StreamFeatures features) {
         this.tasks = tasks;
         this.streams = streams;
         this.statuses = statuses;
+        this.features = features;
+    }
+
+    /**
+     * A feature to keep, as identification returned it; only {@code name} and {@code filter} are required. A
+     * {@code query} sent along is ignored: the stored one is always made from the filter.
+     */
+    public record FeatureBody(String type, String name, String description, Map<String, Object> filter,
+                              Map<String, Object> query, Map<String, Object> evidence, Integer confidence, String level,
+                              String parent, Long count) {
+        Feature toFeature(int index) {
+            if (name == null || filter == null) {
+                throw new BadRequestException("features[" + index + "]: 'name' and 'filter' are required");
+            }
+            if (confidence != null && (confidence < 0 || confidence > 100)) {
+                throw new BadRequestException("features[" + index + "]: 'confidence' must be 0 to 100");
+            }
+            return new Feature(type == null ? Feature.SYSTEM : type, name, description == null ? "" : description, filter,
+                Map.of(), evidence == null ? Map.of() : evidence, confidence == null ? 0 : confidence, level, parent,
+                count == null ? 0 : count);
+        }
+    }
+
+    /** What {@code POST .../features} takes. */
+    public record KeepBody(List<FeatureBody> features) {
+    }
+
+    /** What the kept-feature routes answer. */
+    public record KeptList(List<KeptFeature> features) {
+    }
+
+    /** The kept features. */
+    @GET
+    @Operation(summary = "Kept features of a stream")
+    public KeptList kept(@PathParam("name") String name, @Context SecurityContext security) {
+        return new KeptList(features.list(CallerPrincipal.caller(security), name));
+    }
+
+    /** Keeps features (replacing kept ones of the same name). */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Keep features of a stream", description = "Needs manage on the stream. Each feature needs a "
+        + "name and a filter in Kibana's condition shape; its query is made from the filter.")
+    public KeptList keep(@PathParam("name") String name, KeepBody body, @Context SecurityContext security) {
+        if (body.features() == null) {
+            throw new BadRequestException("field 'features' is required: a list of features to keep");
+        }
+        List<Feature> chosen = new java.util.ArrayList<>();
+        for (int i = 0; i < body.features().size(); i++) {
+            if (body.features().get(i) == null) {
+                throw new BadRequestException("features[" + i + "] is null");
+            }
+            chosen.add(body.features().get(i).toFeature(i));
+        }
+        return new KeptList(features.keep(CallerPrincipal.caller(security), name, chosen));
+    }
+
+    /** Forgets a kept feature. */
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a kept feature", description = "404 when no kept feature of the stream has that id.")
+    public Map<String, Object> delete(@PathParam("name") String name, @PathParam("id") String id,
+                                      @Context SecurityContext security) {
+        if (!features.delete(CallerPrincipal.caller(security), name, id)) {
+            throw new NotFoundException("no kept feature " + id + " in stream " + name);
+        }
+        return Map.of("deleted", id);
     }
 
     /**
@@ -121,7 +195,7 @@ public final class FeatureIdentificationResource {
                        @Parameter(hidden = true) @Suspended AsyncResponse response) {
         Caller caller = CallerPrincipal.caller(security);
         requireReadable(name, caller);
-        statuses.answer(taskId(name), caller, headers, waitForChange, response, FeatureIdentificationResource::view);
+        statuses.answer(taskId(name), caller, headers, waitForChange, response, StreamFeaturesResource::view);
     }
 
     /** The split form: the action in the body. */
@@ -145,7 +219,7 @@ public final class FeatureIdentificationResource {
                 if (from >= to) {
                     throw new BadRequestException("from must be before to");
                 }
-                tasks.schedule(ScheduleRequest.of(StreamLookup.FEATURE_IDENTIFICATION).stream(stream)
+                tasks.schedule(ScheduleRequest.of(StreamFeatures.IDENTIFICATION_TYPE).stream(stream)
                     .params(Map.of("start", from, "end", to)).build(), caller);
             }
             case "cancel" -> tasks.cancel(id, caller);
@@ -156,17 +230,14 @@ public final class FeatureIdentificationResource {
 
     /** A malformed name is a 400; a stream the caller may not read, or that does not exist, is the same 404. */
     private void requireReadable(String stream, Caller caller) {
-        if (!STREAM.matcher(stream).matches() || stream.contains("..")) {
-            throw new BadRequestException("'" + stream + "' is not a stream name: 1 to 255 of a-z 0-9 . _ - starting with a "
-                + "letter or digit");
-        }
+        Streams.checkName(stream);
         if (!streams.readable(caller, stream)) {
             throw new NotFoundException("stream " + stream + " not found");
         }
     }
 
     private static String taskId(String stream) {
-        return StreamLookup.FEATURE_IDENTIFICATION + "_" + stream;
+        return StreamFeatures.IDENTIFICATION_TYPE + "_" + stream;
     }
 
     /** A Kibana flag: absent or {@code false} is off; {@code ?schedule} or {@code ?schedule=true} is on. */

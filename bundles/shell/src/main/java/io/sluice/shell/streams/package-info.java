@@ -1,0 +1,2 @@
+/** The {@code streams:*} console commands. */
+package io.sluice.shell.streams;
