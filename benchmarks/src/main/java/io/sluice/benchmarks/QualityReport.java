@@ -166,6 +166,32 @@ public final class QualityReport {
                 scoredLabels, programs != null ? "programs" : "systems",
                 100.0 * (total - matchedLines(linesOf, matchedByAny)) / total, 100 * result.get("unmatched_ratio").asDouble());
 
+            // Timings: the first run above (a fresh node: classes load, code is interpreted), the same again, and
+            // the tuning sample of 10,000 documents.
+            String identify = "/internal/streams/" + STREAM + "/features/_identify";
+            List<String> timings = new ArrayList<>();
+            timings.add(timing("first run (cold)", result, wallMillis));
+            for (int run = 0; run < 2; run++) {
+                call(http, HttpRequest.newBuilder(api.resolve(identify + "?acknowledge=true")).header("Authorization", auth)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+                long at = System.nanoTime();
+                if (run == 0) {
+                    call(http, HttpRequest.newBuilder(api.resolve(identify + "?schedule=true&from=0&to=4102444800000"))
+                        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build());
+                } else {
+                    call(http, HttpRequest.newBuilder(api.resolve("/api/tasks")).header("Authorization", auth)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"type\":\"streams_feature_identification\",\"stream\":\"" + STREAM + "\",\"params\":"
+                                + "{\"start\":0,\"end\":4102444800000,\"sample_size\":10000}}")).build());
+                }
+                JsonNode again = awaitCompleted(http, api, auth);
+                timings.add(timing(run == 0 ? "second run (warm)" : "sample_size 10000", again,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at)));
+            }
+            System.out.printf("%n%-20s %8s %12s %9s %22s%n", "Identification", "sample", "analysis ms", "task ms",
+                "schedule->completed ms");
+            timings.forEach(System.out::println);
+
             System.out.printf("%nTemplate grouping accuracy (miner alone, one setting for all, against EventId):%n");
             double sum = 0;
             for (String system : systems) {
@@ -177,6 +203,11 @@ public final class QualityReport {
         } finally {
             run(List.of("bash", sluice, "stop"), env);
         }
+    }
+
+    private static String timing(String name, JsonNode result, long wallMillis) {
+        return String.format(Locale.ROOT, "%-20s %8d %12d %9d %22d", name, result.get("sample_size").asInt(),
+            result.get("analysis_ms").asLong(), result.get("took_ms").asLong(), wallMillis);
     }
 
     /** A feature's selection: how many lines of each label its query selected. */

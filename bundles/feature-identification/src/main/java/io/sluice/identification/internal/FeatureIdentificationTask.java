@@ -1,5 +1,6 @@
 package io.sluice.identification.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sluice.identification.Feature;
 import io.sluice.identification.KeptFeature;
 import io.sluice.identification.StreamFeatures;
@@ -72,7 +73,7 @@ public final class FeatureIdentificationTask implements TaskDefinition<FeatureId
      * @param seed the random sample's seed (default: from the range, so a rerun samples the same documents)
      * @param sampleSize how many documents to sample at random, 1 to 10,000 (default 1,000)
      */
-    public record Params(Long start, Long end, Long seed, Integer sampleSize) {
+    public record Params(Long start, Long end, Long seed, @JsonProperty("sample_size") Integer sampleSize) {
     }
 
     /** Binds the kept features and the telemetry. */

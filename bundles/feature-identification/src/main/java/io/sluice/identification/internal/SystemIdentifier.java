@@ -696,6 +696,19 @@ public final class SystemIdentifier {
             templates.add(Map.of("template", mined.templates().get(t), "count", counts.get(t)));
         }
         evidence.put("templates", counts.size());
+        // A few lines as they were written, one per frequent template, for the reviewer to read.
+        List<String> samples = new ArrayList<>();
+        Set<Integer> shown = new java.util.HashSet<>();
+        for (int i : members) {
+            int template = mined.assignment()[i];
+            if (samples.size() < SAMPLE_LINES && order.indexOf(template) < SAMPLE_LINES && shown.add(template)) {
+                Object message = docs.get(i).source().get("message");
+                if (message != null) {
+                    samples.add(abbreviate(String.valueOf(message), 300));
+                }
+            }
+        }
+        evidence.put("sample_lines", samples);
         evidence.put("top_templates", templates);
         Map<String, Object> topValues = new LinkedHashMap<>();
         for (String field : List.of("host.name", "process.name", "log.logger", "log.level", "service.name", "log.file.path")) {
@@ -709,7 +722,51 @@ public final class SystemIdentifier {
             }
         }
         evidence.put("top_values", topValues);
+        if (componentField == null) {
+            evidence.put("fields", fieldProfile(docs, members));
+        }
         return evidence;
+    }
+
+    /** Fields whose values describe documents, not the line itself: left out of the profile. */
+    private static final Set<String> NOT_PROFILED = Set.of("message", "@timestamp", "log.header_length", "log.format");
+    /** How many example lines a feature's evidence shows. */
+    private static final int SAMPLE_LINES = 3;
+    /** How many fields a profile lists, most present first. */
+    private static final int PROFILED_FIELDS = 20;
+
+    /**
+     * The fields of a source's documents: the share that carries each (emptiness), its type as the sample shows it,
+     * how many distinct values it has (cardinality) and its most frequent ones.
+     */
+    private static List<Map<String, Object>> fieldProfile(List<Doc> docs, List<Integer> members) {
+        Map<String, Map<String, Integer>> values = new TreeMap<>();
+        Map<String, String> types = new HashMap<>();
+        for (int i : members) {
+            for (Map.Entry<String, Object> field : docs.get(i).source().entrySet()) {
+                if (NOT_PROFILED.contains(field.getKey())) {
+                    continue;
+                }
+                Object value = field.getValue() instanceof List<?> many && !many.isEmpty() ? many.get(0) : field.getValue();
+                values.computeIfAbsent(field.getKey(), k -> new HashMap<>()).merge(String.valueOf(value), 1, Integer::sum);
+                types.putIfAbsent(field.getKey(), value instanceof Number ? "number" : value instanceof Boolean ? "boolean"
+                    : "string");
+            }
+        }
+        List<Map<String, Object>> profile = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Integer>> field : values.entrySet()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            int present = total(field.getValue());
+            entry.put("field", field.getKey());
+            entry.put("type", types.get(field.getKey()));
+            entry.put("present", Math.round(1000.0 * present / members.size()) / 1000.0);
+            entry.put("distinct", field.getValue().size());
+            entry.put("top", top(field.getValue(), 3));
+            profile.add(entry);
+        }
+        profile.sort(Comparator.comparingDouble((Map<String, Object> e) -> -((Double) e.get("present")))
+            .thenComparing(e -> (String) e.get("field")));
+        return profile.subList(0, Math.min(PROFILED_FIELDS, profile.size()));
     }
 
     @SuppressWarnings("unchecked")
