@@ -121,6 +121,10 @@ public class HttpApiIT {
         }
         assertEquals(wrong.toString(), List.of(), wrong);
         assertEquals(144, cells);
+        // A valid range: a user who may read but not manage the stream is refused, and nothing is scheduled.
+        assertEquals(403, send("viewer", "POST", "/internal/streams/logs.b/features/_identify?schedule=true&from=1&to=2", null)
+            .statusCode());
+        assertEquals(404, send("viewer", "POST", "/internal/streams/logs.b/features/_identify?cancel=true", null).statusCode());
         // Existence is not for those who may not read: an existing and a missing stream answer alike.
         String existing = streamRoute("nobody", "logs.a", "status", true).body();
         String missing = streamRoute("nobody", "logs.zz", "status", true).body();
@@ -270,8 +274,8 @@ public class HttpApiIT {
         }
         return switch (action) {
             case "status" -> 200;
-            case "schedule" -> manageable ? 400 : 403; // 400: the feature identification type is not installed yet
-            default -> 404;                            // cancel, acknowledge: there is no task to act on
+            case "schedule" -> 400; // the range asked for ends before it starts: refused before anything is written
+            default -> 404;         // cancel, acknowledge: there is no task to act on
         };
     }
 
@@ -280,11 +284,11 @@ public class HttpApiIT {
         if (splitForm) {
             return action.equals("status")
                 ? send(user, "GET", prefix + "_status", null)
-                : send(user, "POST", prefix + "_task", "{\"action\":\"" + action + "\",\"from\":1,\"to\":2}");
+                : send(user, "POST", prefix + "_task", "{\"action\":\"" + action + "\",\"from\":2,\"to\":1}");
         }
         String query = switch (action) {
             case "status" -> "";
-            case "schedule" -> "?schedule=true&from=1&to=2";
+            case "schedule" -> "?schedule=true&from=2&to=1";
             default -> "?" + action + "=true";
         };
         return send(user, "POST", prefix + "_identify" + query, null);

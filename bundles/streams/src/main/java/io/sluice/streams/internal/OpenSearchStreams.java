@@ -247,8 +247,9 @@ public final class OpenSearchStreams implements Streams {
         if (aggregate == null) {
             return null;
         }
-        double value = aggregate.isMin() ? aggregate.min().value() : aggregate.isMax() ? aggregate.max().value() : Double.NaN;
-        return Double.isNaN(value) || Double.isInfinite(value) ? null : Instant.ofEpochMilli((long) value);
+        // No value (an empty stream, or no @timestamp mapped) is null, not a number.
+        Double value = aggregate.isMin() ? aggregate.min().value() : aggregate.isMax() ? aggregate.max().value() : null;
+        return value == null || value.isNaN() || value.isInfinite() ? null : Instant.ofEpochMilli(value.longValue());
     }
 
     private static StreamException unavailable(String what, Exception e) {

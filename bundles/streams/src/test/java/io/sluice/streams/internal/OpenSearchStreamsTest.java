@@ -97,6 +97,16 @@ class OpenSearchStreamsTest {
     }
 
     @Test
+    void anIndexMadeElsewhereWithoutTimestampsIsDescribedWithoutATimeRange() throws IOException {
+        client.index(i -> i.index(stream).id("1").document(java.util.Map.of("message", "hello"))
+            .refresh(org.opensearch.client.opensearch._types.Refresh.True));
+        StreamDescription description = streams.describe(OPS, stream).orElseThrow();
+        assertEquals(1, description.documents());
+        assertEquals(null, description.from());
+        assertEquals(null, description.to());
+    }
+
+    @Test
     void badNamesAreRefusedAndUnknownOrUnreadableStreamsDoNotExist() {
         for (String name : List.of("", "Logs", ".sluice-tasks", "_x", "a/b", "a b", "a*", "a:b", "x".repeat(256))) {
             assertEquals(400, assertThrows(StreamException.class,
