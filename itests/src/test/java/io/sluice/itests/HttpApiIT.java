@@ -347,7 +347,7 @@ public class HttpApiIT {
             requests.add(new String[] {"POST", "/internal/streams/logs.a/features/_identify" + query, null});
         }
         for (String path : List.of("/internal/streams/Logs.A/features/_status", "/internal/streams/logs.a/features/_nope",
-                "/internal/streams/logs.a/other/_status", "/internal/streams/logs.a", "/internal/streams/%2e%2e/features/_status",
+                "/internal/streams/logs.a/other/_status", "/internal/streams/logs.a/_nope", "/internal/streams/%2e%2e/features/_status",
                 "/internal/streams/logs.a%00/features/_status", "/api/nope", "/api/tasks/a%20b", "/api/tasks/x/_explode")) {
             requests.add(new String[] {"GET", path, null});
         }
