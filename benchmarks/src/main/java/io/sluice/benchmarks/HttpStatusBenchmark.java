@@ -68,7 +68,7 @@ public final class HttpStatusBenchmark {
             HttpResponse<String> scheduled = send(http, HttpRequest.newBuilder(api.resolve("/api/tasks"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sample_sleep\",\"stream\":\"logs.bench\","
                     + "\"params\":{\"steps\":100000,\"stepMillis\":1000}}"))
-                .header("Content-Type", "application/json").header("Authorization", auth).build());
+                .header("Content-Type", "application/json").header("Authorization", auth).header("kbn-xsrf", "bench").build());
             if (scheduled.statusCode() / 100 != 2) {
                 throw new IllegalStateException("schedule failed: " + scheduled.body());
             }
@@ -164,7 +164,7 @@ public final class HttpStatusBenchmark {
         HttpClient http = HttpClient.newBuilder().executor(io).build();
         String body = "{\"type\":\"sample_sleep\",\"id\":\"polled-by-many\",\"params\":{\"steps\":1,\"stepMillis\":600000}}";
         send(http, HttpRequest.newBuilder(api.resolve("/api/tasks")).POST(HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json").header("Authorization", auth).build());
+            .header("Content-Type", "application/json").header("Authorization", auth).header("kbn-xsrf", "bench").build());
         HttpRequest read = HttpRequest.newBuilder(api.resolve("/api/tasks/polled-by-many")).header("Authorization", auth).build();
         String etag = send(http, read).headers().firstValue("ETag").orElseThrow();
         long[] before = proc(karaf);
@@ -178,7 +178,7 @@ public final class HttpStatusBenchmark {
         long[] during = proc(karaf);
         long changed = System.nanoTime();
         send(http, HttpRequest.newBuilder(api.resolve("/api/tasks/polled-by-many/_cancel"))
-            .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", auth).build());
+            .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", auth).header("kbn-xsrf", "bench").build());
         int answered = 0;
         int changedAnswers = 0;
         for (var future : waiting) {

@@ -91,14 +91,14 @@ public final class QualityReport {
             String auth = "Basic " + Base64.getEncoder().encodeToString("admin:quality-pw".getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, List<String>> system : linesOf.entrySet()) {
                 JsonNode ingested = call(http, HttpRequest.newBuilder(api.resolve("/internal/streams/" + STREAM + "/_ingest"))
-                    .header("Authorization", auth).header("Content-Type", "text/plain")
+                    .header("Authorization", auth).header("kbn-xsrf", "quality").header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", system.getValue()) + "\n")).build());
                 System.out.printf("ingested %-12s %s lines, %s rejected%n", system.getKey(), ingested.get("indexed"),
                     ingested.get("rejected"));
             }
             long scheduledAt = System.nanoTime();
             call(http, HttpRequest.newBuilder(api.resolve("/internal/streams/" + STREAM
-                + "/features/_identify?schedule=true&from=0&to=4102444800000")).header("Authorization", auth)
+                + "/features/_identify?schedule=true&from=0&to=4102444800000")).header("Authorization", auth).header("kbn-xsrf", "quality")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
             JsonNode result = awaitCompleted(http, api, auth);
             long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scheduledAt);
@@ -172,14 +172,14 @@ public final class QualityReport {
             List<String> timings = new ArrayList<>();
             timings.add(timing("first run (cold)", result, wallMillis));
             for (int run = 0; run < 2; run++) {
-                call(http, HttpRequest.newBuilder(api.resolve(identify + "?acknowledge=true")).header("Authorization", auth)
+                call(http, HttpRequest.newBuilder(api.resolve(identify + "?acknowledge=true")).header("Authorization", auth).header("kbn-xsrf", "quality")
                     .POST(HttpRequest.BodyPublishers.noBody()).build());
                 long at = System.nanoTime();
                 if (run == 0) {
                     call(http, HttpRequest.newBuilder(api.resolve(identify + "?schedule=true&from=0&to=4102444800000"))
-                        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.noBody()).build());
+                        .header("Authorization", auth).header("kbn-xsrf", "quality").POST(HttpRequest.BodyPublishers.noBody()).build());
                 } else {
-                    call(http, HttpRequest.newBuilder(api.resolve("/api/tasks")).header("Authorization", auth)
+                    call(http, HttpRequest.newBuilder(api.resolve("/api/tasks")).header("Authorization", auth).header("kbn-xsrf", "quality")
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             "{\"type\":\"streams_feature_identification\",\"stream\":\"" + STREAM + "\",\"params\":"
                                 + "{\"start\":0,\"end\":4102444800000,\"sample_size\":10000}}")).build());
@@ -251,7 +251,7 @@ public final class QualityReport {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < deadline) {
             HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve("/internal/streams/" + STREAM
-                + "/features/_status" + (etag == null ? "" : "?wait_for_change=30s"))).header("Authorization", auth);
+                + "/features/_status" + (etag == null ? "" : "?wait_for_change=30s"))).header("Authorization", auth).header("kbn-xsrf", "quality");
             if (etag != null) {
                 request.header("If-None-Match", etag);
             }

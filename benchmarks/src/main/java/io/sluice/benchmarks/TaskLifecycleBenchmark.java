@@ -153,6 +153,16 @@ public final class TaskLifecycleBenchmark {
             }
 
             @Override
+            public int sessionIdleMinutes() {
+                return 30;
+            }
+
+            @Override
+            public int sessionMaxMinutes() {
+                return 480;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return AccessConfig.class;
             }

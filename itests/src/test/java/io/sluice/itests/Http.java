@@ -21,6 +21,9 @@ import java.util.Base64;
  */
 final class Http {
 
+    /** The anti-forgery header every non-GET request needs. */
+    static final String XSRF = "kbn-xsrf";
+
     private final HttpClient client = HttpClient.newHttpClient();
 
     /** Read when used: test classes are also made in the driver JVM, which has no container port. */
@@ -52,6 +55,9 @@ final class Http {
         }
         if (ifNoneMatch != null) {
             request.header("If-None-Match", ifNoneMatch);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            request.header(XSRF, "true"); // as every client must (Kibana's rule); tests of the rule itself build their own
         }
         return send(request.build());
     }

@@ -121,7 +121,7 @@ public class HttpEdgeIT {
                 () -> http.send("admin", "POST", "/api/tasks", valid + trailing)));
         }
         cases.add(new Case("an undecodable query", 400, () -> http.send("admin", "GET", "/api/tasks?size=%ff", null)));
-        cases.add(new Case("a broken chunked body", 400, () -> raw("POST /api/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: "
+        cases.add(new Case("a broken chunked body", 400, () -> raw("POST /api/tasks HTTP/1.1\r\nHost: x\r\nkbn-xsrf: t\r\nAuthorization: "
             + Http.authorization("admin") + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "5\r\n{\"typ\r\nzz\r\nbroken\r\n0\r\n\r\n")));
         for (String path : List.of("/api/tasks%2f_health", "/api/tasks/%2e%2e/task_types", "/api/task_types;%2e%2e",
@@ -140,6 +140,15 @@ public class HttpEdgeIT {
         cases.add(new Case("a URI that is too long", 414, () -> http.send("admin", "GET", "/api/tasks?type=" + "a".repeat(10_000), null)));
         cases.add(new Case("headers that are too large", 431, () -> http.send(http.builder("/api/tasks")
             .header("Authorization", Http.authorization("admin")).header("X-Big", "b".repeat(10_000)).build())));
+        // Kibana's anti-forgery rule, for every client: a request that changes something carries kbn-xsrf.
+        cases.add(new Case("a POST without kbn-xsrf", 400, () -> http.send(http.builder("/api/tasks")
+            .header("Authorization", Http.authorization("admin")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(valid)).build())));
+        cases.add(new Case("a cancel without kbn-xsrf", 400, () -> http.send(http.builder("/api/tasks/edge/_cancel")
+            .header("Authorization", Http.authorization("admin")).POST(HttpRequest.BodyPublishers.noBody()).build())));
+        cases.add(new Case("a cross-site form post (no kbn-xsrf, a session cookie)", 400, () -> http.send(
+            http.builder("/internal/security/logout").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "sluice_session=forged").POST(HttpRequest.BodyPublishers.ofString("a=b")).build())));
         cases.add(new Case("a viewer's cancel of a task it cannot see", 404,
             () -> http.send("viewer", "POST", "/api/tasks/invisible-to-viewers/_cancel", null)));
         cases.add(new Case("an acknowledge of a task that does not exist", 404,

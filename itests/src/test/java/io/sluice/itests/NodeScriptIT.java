@@ -4,19 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -27,58 +16,48 @@ import org.junit.Test;
  */
 public class NodeScriptIT {
 
+    private static DistributionNode node;
     private static Path home;
-    private static Map<String, String> env;
 
     @BeforeClass
     public static void install() throws Exception {
-        Path target = Files.createDirectories(Path.of("target", "node-script-it"));
-        home = Files.createTempDirectory(target, "sluice-").toAbsolutePath();
-        Result untar = run(List.of("tar", "xzf", System.getProperty("sluice.assembly"), "-C", home.toString(),
-            "--strip-components=1"), 60);
-        assertEquals(untar.output, 0, untar.exit);
-        env = new HashMap<>();
-        env.put("SLUICE_SSH_PORT", String.valueOf(freePort()));
-        env.put("SLUICE_HTTP_PORT", String.valueOf(freePort()));
-        env.put("SLUICE_RMI_REGISTRY_PORT", String.valueOf(freePort()));
-        env.put("SLUICE_RMI_SERVER_PORT", String.valueOf(freePort()));
-        env.put("SLUICE_OPENSEARCH_PORT", String.valueOf(freePort()));
-        env.put("SLUICE_ADMIN_PASSWORD", "it-" + Long.toHexString(System.nanoTime()));
+        node = DistributionNode.install("node-script-it", "it-" + Long.toHexString(System.nanoTime()));
+        home = node.home;
     }
 
     @AfterClass
     public static void stop() throws Exception {
-        if (home != null) {
-            sluice(120, "stop");
+        if (node != null) {
+            node.sluice(120, "stop");
         }
     }
 
     @Test
     public void aNodeStartsReportsItsEndpointsRunsCommandsAndStopsCleanly() throws Exception {
-        Result start = sluice(300, "start");
-        assertEquals(start.output, 0, start.exit);
+        DistributionNode.Result start = sluice(300, "start");
+        assertEquals(start.output(), 0, start.exit());
 
-        Result status = sluice(60, "status");
-        assertEquals(status.output, 0, status.exit);
+        DistributionNode.Result status = sluice(60, "status");
+        assertEquals(status.output(), 0, status.exit());
         assertEquals(List.of(
-                "opensearch http://127.0.0.1:" + env.get("SLUICE_OPENSEARCH_PORT"),
-                "http http://127.0.0.1:" + env.get("SLUICE_HTTP_PORT"),
-                "ssh " + env.get("SLUICE_SSH_PORT")),
+                "opensearch http://127.0.0.1:" + node.env.get("SLUICE_OPENSEARCH_PORT"),
+                "http http://127.0.0.1:" + node.env.get("SLUICE_HTTP_PORT"),
+                "ssh " + node.env.get("SLUICE_SSH_PORT")),
             status.stdoutLines());
 
-        Result second = sluice(60, "start");
-        assertNotEquals(second.output, 0, second.exit);
-        assertTrue(second.output, second.output.contains("already running"));
+        DistributionNode.Result second = sluice(60, "start");
+        assertNotEquals(second.output(), 0, second.exit());
+        assertTrue(second.output(), second.output().contains("already running"));
 
-        Result bundles = sluice(120, "console", "bundle:list -s");
-        assertEquals(bundles.output, 0, bundles.exit);
+        DistributionNode.Result bundles = sluice(120, "console", "bundle:list -s");
+        assertEquals(bundles.output(), 0, bundles.exit());
         for (String bundle : List.of("io.sluice.task.api", "io.sluice.opensearch.connection", "io.sluice.task.store",
                 "io.sluice.scheduler", "io.sluice.rest", "io.sluice.shell")) {
-            assertTrue(bundle + " not Active in:\n" + bundles.output,
-                bundles.output.lines().anyMatch(l -> l.contains("Active") && l.trim().endsWith(bundle)));
+            assertTrue(bundle + " not Active in:\n" + bundles.output(),
+                bundles.output().lines().anyMatch(l -> l.contains("Active") && l.trim().endsWith(bundle)));
         }
-        Result unknown = sluice(120, "console", "no:such-command");
-        assertNotEquals(unknown.output, 0, unknown.exit);
+        DistributionNode.Result unknown = sluice(120, "console", "no:such-command");
+        assertNotEquals(unknown.output(), 0, unknown.exit());
 
         // The task lifecycle at the console, with the sample plugin installed at run time.
         assertConsole(0, "Bundle ID", "bundle:install -s mvn:io.sluice/sluice-sample-tasks/" + System.getProperty("project.version"));
@@ -94,10 +73,10 @@ public class NodeScriptIT {
         assertConsole(1, "only a completed task can be acknowledged", "task:ack sample_sleep_logs");
         assertConsole(1, "field 'steps': expected an integer", "task:schedule --stream logs.b --params '{\"steps\": \"x\"}' sample_sleep");
 
-        Result stop = sluice(120, "stop");
-        assertEquals(stop.output, 0, stop.exit);
-        Result stopped = sluice(60, "status");
-        assertNotEquals(stopped.output, 0, stopped.exit);
+        DistributionNode.Result stop = sluice(120, "stop");
+        assertEquals(stop.output(), 0, stop.exit());
+        DistributionNode.Result stopped = sluice(60, "status");
+        assertNotEquals(stopped.output(), 0, stopped.exit());
         List<String> left = ProcessHandle.allProcesses()
             .map(p -> p.info().commandLine().orElse(""))
             .filter(c -> c.contains(home.toString()))
@@ -106,50 +85,17 @@ public class NodeScriptIT {
     }
 
     private static void assertConsole(int exit, String expected, String command) throws Exception {
-        Result result = sluice(120, "console", command);
-        assertTrue(command + " printed:\n" + result.output, result.output.contains(expected));
+        DistributionNode.Result result = sluice(120, "console", command);
+        assertTrue(command + " printed:\n" + result.output(), result.output().contains(expected));
         if (exit == 0) {
-            assertEquals(command + ":\n" + result.output, 0, result.exit);
+            assertEquals(command + ":\n" + result.output(), 0, result.exit());
         } else {
-            assertNotEquals(command + ":\n" + result.output, 0, result.exit);
-            assertTrue("not one clear line:\n" + result.output, !result.output.contains("\tat "));
+            assertNotEquals(command + ":\n" + result.output(), 0, result.exit());
+            assertTrue("not one clear line:\n" + result.output(), !result.output().contains("\tat "));
         }
     }
 
-    private static Result sluice(int timeoutSeconds, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/sluice").toString()));
-        command.addAll(List.of(args));
-        return run(command, timeoutSeconds);
-    }
-
-    private static Result run(List<String> command, int timeoutSeconds) throws Exception {
-        File stdout = File.createTempFile("out", ".txt");
-        File stderr = File.createTempFile("err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout).redirectError(stderr);
-        if (env != null) {
-            builder.environment().putAll(env);
-        }
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");
-        }
-        String out = Files.readString(stdout.toPath(), StandardCharsets.UTF_8);
-        String err = Files.readString(stderr.toPath(), StandardCharsets.UTF_8);
-        return new Result(process.exitValue(), out, out + err);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private record Result(int exit, String stdout, String output) {
-        List<String> stdoutLines() {
-            return stdout.lines().toList();
-        }
+    private static DistributionNode.Result sluice(int timeoutSeconds, String... args) throws Exception {
+        return node.sluice(timeoutSeconds, args);
     }
 }

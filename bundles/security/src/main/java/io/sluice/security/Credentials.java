@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** What a request offers as proof of identity. */
-public sealed interface Credentials permits Credentials.Password, Credentials.ApiKey {
+public sealed interface Credentials permits Credentials.Password, Credentials.ApiKey, Credentials.Session {
 
     /**
      * A user name and password (HTTP Basic).
@@ -48,6 +48,24 @@ public sealed interface Credentials permits Credentials.Password, Credentials.Ap
         @Override
         public String toString() {
             return "ApiKey[id=" + id + "]";
+        }
+    }
+
+    /**
+     * A browser session ({@code sluice_session} cookie), opened by a password login through {@link Sessions}.
+     *
+     * @param token the session token
+     */
+    record Session(String token) implements Credentials {
+        /** The token is required. */
+        public Session {
+            Objects.requireNonNull(token, "token");
+        }
+
+        /** Never prints the token. */
+        @Override
+        public String toString() {
+            return "Session[...]";
         }
     }
 

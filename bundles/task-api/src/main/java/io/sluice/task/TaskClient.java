@@ -69,6 +69,16 @@ public interface TaskClient {
     TaskPage list(TaskFilter filter, PageRequest page, Caller caller);
 
     /**
+     * Waits for a listing to change, holding no thread: completes with the page as soon as its {@link TaskPage#etag()}
+     * differs from {@code seenEtag}, or with the current page once {@code timeout} has passed. Listings are searches,
+     * which see a write within about a second: a change is answered within about that.
+     *
+     * @return a stage that completes with the page, or exceptionally with a {@link TaskException}
+     */
+    java.util.concurrent.CompletionStage<TaskPage> listChange(TaskFilter filter, PageRequest page, Caller caller,
+                                                               String seenEtag, java.time.Duration timeout);
+
+    /**
      * Deletes a task document that is not running (any status but a healthy {@code in_progress} or
      * {@code being_canceled}: cancel those first).
      *

@@ -15,4 +15,22 @@ public record TaskPage(List<TaskStatusView> tasks, long total, int from, int siz
     public TaskPage {
         tasks = List.copyOf(tasks);
     }
+
+    /**
+     * An entity tag for the page: it changes exactly when what a reader of the page sees changes (a task on it changed,
+     * turned stale, or the page holds other tasks or another total).
+     */
+    public String etag() {
+        StringBuilder all = new StringBuilder().append(total).append('/').append(from).append('/').append(size);
+        for (TaskStatusView task : tasks) {
+            all.append('|').append(task.id()).append('=').append(task.etag());
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "\"" + java.util.HexFormat.of().formatHex(digest, 0, 12) + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

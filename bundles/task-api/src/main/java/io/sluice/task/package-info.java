@@ -10,7 +10,7 @@
  * <p>Versioned for bnd baselining: provider types may grow in a minor version.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.sluice.task;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,6 +29,13 @@ public interface TaskChanges {
      */
     Registration watch(String space, String id, Runnable onChange);
 
+    /**
+     * Calls {@code onChange} whenever this node sees any task of the space change (or learns that what it knew no longer
+     * holds), until the registration is closed: for listings that wait for a change. Same thread rules as
+     * {@link #watch}.
+     */
+    Registration watchSpace(String space, Runnable onChange);
+
     /** A watch, ended by {@link #close()}. */
     interface Registration extends AutoCloseable {
         /** Ends the watch; closing twice is harmless. */

@@ -1,5 +1,6 @@
 package io.sluice.identification.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sluice.auth.Caller;
 import io.sluice.identification.Feature;
 import io.sluice.identification.KeptFeature;
@@ -145,8 +146,9 @@ public final class StreamFeaturesResource {
      * @param action schedule, cancel or acknowledge
      * @param from the start of the time range to identify, epoch milliseconds (schedule only)
      * @param to the end of the time range, epoch milliseconds (schedule only)
+     * @param sampleSize how many documents to sample, 1 to 10,000 (schedule only; default 1,000)
      */
-    public record TaskBody(String action, Long from, Long to) {
+    public record TaskBody(String action, Long from, Long to, @JsonProperty("sample_size") Integer sampleSize) {
         /** The action is required and one of the three. */
         public TaskBody {
             if (action == null) {
@@ -161,11 +163,12 @@ public final class StreamFeaturesResource {
     /** Kibana's combined route: one flag acts, no flag reads the status. */
     @POST
     @Path("_identify")
-    @Operation(summary = "Identify a stream's features", description = "schedule (with from and to, epoch ms), cancel or "
-        + "acknowledge; with no flag, the status.")
+    @Operation(summary = "Identify a stream's features", description = "schedule (with from and to, epoch ms, and "
+        + "optionally sample_size, 1 to 10000), cancel or acknowledge; with no flag, the status.")
     public Map<String, Object> identify(@PathParam("name") String name, @QueryParam("schedule") String schedule,
                                         @QueryParam("cancel") String cancel, @QueryParam("acknowledge") String acknowledge,
                                         @QueryParam("from") Long from, @QueryParam("to") Long to,
+                                        @QueryParam("sample_size") Integer sampleSize,
                                         @Context UriInfo uri, @Context SecurityContext security) {
         Caller caller = CallerPrincipal.caller(security);
         requireReadable(name, caller);
@@ -182,7 +185,7 @@ public final class StreamFeaturesResource {
         if (action == null) {
             return view(tasks.status(taskId(name), caller));
         }
-        return act(action, name, from, to, caller);
+        return act(action, name, from, to, sampleSize, caller);
     }
 
     /** The status, with ETag and long polling. */
@@ -206,10 +209,10 @@ public final class StreamFeaturesResource {
     public Map<String, Object> task(@PathParam("name") String name, TaskBody body, @Context SecurityContext security) {
         Caller caller = CallerPrincipal.caller(security);
         requireReadable(name, caller);
-        return act(body.action(), name, body.from(), body.to(), caller);
+        return act(body.action(), name, body.from(), body.to(), body.sampleSize(), caller);
     }
 
-    private Map<String, Object> act(String action, String stream, Long from, Long to, Caller caller) {
+    private Map<String, Object> act(String action, String stream, Long from, Long to, Integer sampleSize, Caller caller) {
         String id = taskId(stream);
         switch (action) {
             case "schedule" -> {
@@ -219,8 +222,11 @@ public final class StreamFeaturesResource {
                 if (from >= to) {
                     throw new BadRequestException("from must be before to");
                 }
-                tasks.schedule(ScheduleRequest.of(StreamFeatures.IDENTIFICATION_TYPE).stream(stream)
-                    .params(Map.of("start", from, "end", to)).build(), caller);
+                Map<String, Object> params = new LinkedHashMap<>(Map.of("start", from, "end", to));
+                if (sampleSize != null) {
+                    params.put("sample_size", sampleSize);
+                }
+                tasks.schedule(ScheduleRequest.of(StreamFeatures.IDENTIFICATION_TYPE).stream(stream).params(params).build(), caller);
             }
             case "cancel" -> tasks.cancel(id, caller);
             default -> tasks.acknowledge(id, caller);

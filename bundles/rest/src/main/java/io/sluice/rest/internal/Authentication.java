@@ -19,16 +19,20 @@ import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.ResourceInfo;
 import javax.ws.rs.core.Context;
+import javax.ws.rs.core.Cookie;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.SecurityContext;
 
 /**
  * Authenticates every request before its route runs: HTTP Basic against the Karaf realm, or
- * {@code Authorization: ApiKey base64(id:secret)}. Only methods marked {@link PermitAll} (the health probe) answer
+ * {@code Authorization: ApiKey base64(id:secret)}, or a browser session's {@value #SESSION_COOKIE} cookie. Only methods marked {@link PermitAll} (the health probe) answer
  * without credentials. The caller acts in the space the URL names.
  */
 @Priority(Priorities.AUTHENTICATION)
 final class Authentication implements ContainerRequestFilter {
+
+    /** The cookie a browser session travels in. */
+    static final String SESSION_COOKIE = "sluice_session";
 
     /** What a 401 offers. */
     static final String CHALLENGE = "Basic realm=\"sluice\", ApiKey";
@@ -59,8 +63,15 @@ final class Authentication implements ContainerRequestFilter {
             throw new NotAuthorizedException(e.getMessage(), CHALLENGE);
         }
         if (credentials.isEmpty()) {
-            throw new NotAuthorizedException("authentication required: HTTP Basic, or 'Authorization: ApiKey "
-                + "<base64(id:secret)>'", CHALLENGE);
+            // A browser's session, when no Authorization header says otherwise.
+            Cookie session = request.getCookies().get(SESSION_COOKIE);
+            if (session != null && !session.getValue().isBlank()) {
+                credentials = Optional.of(new Credentials.Session(session.getValue()));
+            }
+        }
+        if (credentials.isEmpty()) {
+            throw new NotAuthorizedException("authentication required: HTTP Basic, 'Authorization: ApiKey "
+                + "<base64(id:secret)>', or a session (POST /internal/security/login)", CHALLENGE);
         }
         String space = (String) request.getProperty(RequestPaths.SPACE);
         Authenticator current = authenticator.get();
@@ -76,7 +87,8 @@ final class Authentication implements ContainerRequestFilter {
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
         request.setSecurityContext(new CallerContext(new CallerPrincipal(caller), secure,
-            caller.authentication() == Caller.Authentication.API_KEY ? "ApiKey" : SecurityContext.BASIC_AUTH));
+            caller.authentication() == Caller.Authentication.API_KEY ? "ApiKey"
+                : credentials.get() instanceof Credentials.Session ? SecurityContext.FORM_AUTH : SecurityContext.BASIC_AUTH));
     }
 
     /** The security context routes see. Roles are the caller's Karaf roles. */

@@ -116,17 +116,35 @@ public final class OpenApiResource {
         OpenAPI base = new OpenAPI()
             .info(new Info().title("Sluice").version("1")
                 .description("Background tasks and streams on Karaf. Every route also answers under /s/{space}/ for the "
-                    + "space named there. Errors are {\"statusCode\", \"error\", \"message\"}."))
+                    + "space named there. Every request but GET and HEAD needs the header kbn-xsrf (any value). Errors are "
+                    + "{\"statusCode\", \"error\", \"message\"}."))
             .components(new Components()
                 .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic"))
                 .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                     .in(SecurityScheme.In.HEADER).name("Authorization")
-                    .description("ApiKey base64(id:secret)")))
+                    .description("ApiKey base64(id:secret)"))
+                .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                    .in(SecurityScheme.In.COOKIE).name("sluice_session")
+                    .description("a browser session: POST /internal/security/login")))
             .addSecurityItem(new SecurityRequirement().addList("basic"))
-            .addSecurityItem(new SecurityRequirement().addList("apiKey"));
+            .addSecurityItem(new SecurityRequirement().addList("apiKey"))
+            .addSecurityItem(new SecurityRequirement().addList("session"));
         SwaggerConfiguration configuration = new SwaggerConfiguration().openAPI(base).prettyPrint(true)
             .readAllResources(true).sortOutput(true);
-        return new Reader(configuration).read(classes);
+        OpenAPI api = new Reader(configuration).read(classes);
+        // Kibana's anti-forgery rule, on every operation that may change something.
+        if (api.getPaths() != null) {
+            api.getPaths().values().forEach(path -> path.readOperationsMap().forEach((method, operation) -> {
+                if (method != io.swagger.v3.oas.models.PathItem.HttpMethod.GET
+                        && method != io.swagger.v3.oas.models.PathItem.HttpMethod.HEAD) {
+                    operation.addParametersItem(new io.swagger.v3.oas.models.parameters.HeaderParameter()
+                        .name(XsrfHeader.HEADER).required(true).description("any value; without it the request is refused "
+                            + "with 400, as Kibana's API does")
+                        .schema(new io.swagger.v3.oas.models.media.StringSchema()));
+                }
+            }));
+        }
+        return api;
     }
 
     /** The class of a resource service, or null if it went away meanwhile. */

@@ -9,12 +9,16 @@ import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 
 /**
- * Headers every answer carries: nothing is cached by browsers or proxies unless a route says otherwise, and no body
- * is sniffed into something else. An {@code OPTIONS} request, which JAX-RS would answer with an empty 200 of its own,
+ * Headers every answer carries: nothing is cached by browsers or proxies unless a route says otherwise, no body is
+ * sniffed into something else, no answer is framed or runs anything (a Content-Security-Policy of {@code default-src
+ * 'none'} unless the route, a page, sets its own). An {@code OPTIONS} request, which JAX-RS would answer with an empty 200 of its own,
  * is refused like any other method a route does not take: 405, the JSON error body, and {@code Allow}. Sluice takes no
  * cross-origin requests, so there is nothing for a preflight to learn.
  */
 final class ResponseHeaders implements ContainerResponseFilter {
+
+    /** The header name. */
+    static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
 
     private final RouteTable routes;
 
@@ -34,5 +38,9 @@ final class ResponseHeaders implements ContainerResponseFilter {
         }
         response.getHeaders().putIfAbsent(HttpHeaders.CACHE_CONTROL, java.util.List.of("no-store"));
         response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
+        // No page may frame an answer; a route that serves a page sets its own, wider, policy.
+        response.getHeaders().putSingle("X-Frame-Options", "DENY");
+        response.getHeaders().putIfAbsent(CONTENT_SECURITY_POLICY, java.util.List.of("default-src 'none'; frame-ancestors 'none'"));
+        response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
     }
 }

@@ -26,7 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * while this application, with its authentication, is.
  *
  * <p>What it adds to every route, in order: {@link RequestPaths} (ambiguous paths, undecodable queries, spaces in
- * URLs), {@link Authentication}, {@link QueryParameters}, {@link StrictParams}, {@link JsonBodies},
+ * URLs), {@link XsrfHeader} (Kibana's {@code kbn-xsrf} rule), {@link Authentication}, {@link QueryParameters}, {@link StrictParams}, {@link JsonBodies},
  * {@link ErrorResponses} and {@link ResponseHeaders}. They are the application's own providers rather than whiteboard
  * extensions, so no route can ever be served without them.
  */
@@ -53,7 +53,7 @@ public final class SluiceApplication extends Application {
         HttpJson json = new HttpJson();
         RouteTable routes = new RouteTable(() -> runtime);
         this.bodies = new JsonBodies(json.mapper(), config.maxBodyBytes());
-        this.providers = Set.of(new RequestPaths(), new Authentication(() -> authenticator), new QueryParameters(),
+        this.providers = Set.of(new RequestPaths(), new XsrfHeader(), new Authentication(() -> authenticator), new QueryParameters(),
             new StrictParams(), bodies, new ErrorResponses(routes), new ResponseHeaders(routes));
         this.context = context;
         this.stoppingBundles = event -> {

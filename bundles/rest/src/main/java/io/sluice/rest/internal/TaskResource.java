@@ -16,6 +16,12 @@ import io.sluice.task.TaskStatusView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import javax.ws.rs.core.EntityTag;
+import io.sluice.task.TaskDocument;
 import java.util.Map;
 import java.util.Objects;
 import javax.ws.rs.BadRequestException;
@@ -86,14 +92,16 @@ public final class TaskResource {
         }
     }
 
-    /** The tasks the caller may see, newest first. */
+    /** The tasks the caller may see, newest first; with {@code If-None-Match} and {@code wait_for_change}, a long poll. */
     @GET
     @Operation(summary = "List tasks", description = "The tasks of the caller's space that the caller may read, newest "
-        + "first. Listings see writes within about a second.")
-    public TaskPage list(@QueryParam("type") String type, @QueryParam("status") String status,
-                         @QueryParam("stream") String stream, @QueryParam("owner") String owner,
-                         @QueryParam("from") Integer from, @QueryParam("size") Integer size,
-                         @Context SecurityContext security) {
+        + "first. Listings see writes within about a second. ETag on every answer; If-None-Match with the current tag "
+        + "answers 304; with wait_for_change (500ms, 30s, 1m) the answer waits until the page changes.")
+    public void list(@QueryParam("type") String type, @QueryParam("status") String status,
+                     @QueryParam("stream") String stream, @QueryParam("owner") String owner,
+                     @QueryParam("from") Integer from, @QueryParam("size") Integer size,
+                     @QueryParam("wait_for_change") String waitForChange, @Context HttpHeaders headers,
+                     @Context SecurityContext security, @Parameter(hidden = true) @Suspended AsyncResponse response) {
         int first = from == null ? 0 : from;
         int count = size == null ? 50 : size;
         if (first < 0 || count < 1 || count > 1000 || first + (long) count > MAX_WINDOW) {
@@ -106,8 +114,77 @@ public final class TaskResource {
             throw new BadRequestException("query parameter 'status' must be a stored status (not_started, in_progress, "
                 + "being_canceled, canceled, failed, completed, acknowledged), got '" + status + "'");
         }
-        return tasks.list(new TaskFilter(type, parsed, stream, owner), new PageRequest(first, count),
-            CallerPrincipal.caller(security));
+        Duration wait = NodeTaskStatusResponses.waitFor(waitForChange);
+        List<String> known = headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH);
+        TaskFilter filter = new TaskFilter(type, parsed, stream, owner);
+        PageRequest page = new PageRequest(first, count);
+        Caller caller = CallerPrincipal.caller(security);
+        TaskPage current = tasks.list(filter, page, caller);
+        if (wait.isZero() || !matches(known, current.etag())) {
+            response.resume(page(current, known));
+            return;
+        }
+        response.setTimeout(wait.plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
+        tasks.listChange(filter, page, caller, current.etag(), wait).whenComplete((changed, error) -> {
+            if (error != null) {
+                response.resume(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            } else {
+                response.resume(page(changed, known));
+            }
+        });
+    }
+
+    private static Response page(TaskPage page, List<String> known) {
+        EntityTag tag = new EntityTag(page.etag().substring(1, page.etag().length() - 1));
+        return matches(known, page.etag()) ? Response.notModified(tag).build() : Response.ok(page).tag(tag).build();
+    }
+
+    /** Whether {@code If-None-Match} holds the tag (weak or strong, in a list). */
+    private static boolean matches(List<String> known, String etag) {
+        if (known == null) {
+            return false;
+        }
+        for (String header : known) {
+            for (String tag : header.split(",")) {
+                String trimmed = tag.trim();
+                if (trimmed.startsWith("W/")) {
+                    trimmed = trimmed.substring(2);
+                }
+                if (trimmed.equals(etag)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A task's history: its attempts, with their outcomes and times, and when it last completed, failed or was canceled. */
+    @GET
+    @Path("{id}/_history")
+    @Operation(summary = "A task's history", description = "The attempt log of the current run and the times of the "
+        + "last completion, failure, cancellation and acknowledgement.")
+    public Map<String, Object> history(@PathParam("id") String id, @Context SecurityContext security) {
+        TaskDocument task = tasks.get(id, CallerPrincipal.caller(security));
+        if (task.status() == TaskStatus.NOT_STARTED) {
+            throw new NotFoundException("no task " + id);
+        }
+        Map<String, Object> history = new java.util.LinkedHashMap<>();
+        history.put("id", task.id());
+        history.put("attempts", task.attempts());
+        history.put("created_at", task.createdAt());
+        if (task.lastCompletedAt() != null) {
+            history.put("last_completed_at", task.lastCompletedAt());
+        }
+        if (task.lastFailedAt() != null) {
+            history.put("last_failed_at", task.lastFailedAt());
+        }
+        if (task.lastCanceledAt() != null) {
+            history.put("last_canceled_at", task.lastCanceledAt());
+        }
+        if (task.lastAcknowledgedAt() != null) {
+            history.put("last_acknowledged_at", task.lastAcknowledgedAt());
+        }
+        return history;
     }
 
     /** Schedules a task; 201 when this call started a run, 200 when the task was running already and is unchanged. */

@@ -89,6 +89,9 @@ public final class NodeTaskClient implements TaskClient {
     private final ScheduledExecutorService watchTimers;
     private final ExecutorService watchChecks;
     private final Set<StatusWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<TaskPage>> lists = ConcurrentHashMap.newKeySet();
+    /** How long a search may take to see a write (OpenSearch's default refresh interval, and a margin). */
+    private static final Duration SEARCH_LAG = Duration.ofMillis(1100);
     private final TaskTypes types;
     private final AccessPolicy access;
     private final Staleness staleness;
@@ -149,6 +152,9 @@ public final class NodeTaskClient implements TaskClient {
         for (StatusWatch watch : List.copyOf(watches)) {
             watch.result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", null));
         }
+        for (CompletableFuture<TaskPage> list : List.copyOf(lists)) {
+            list.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", null));
+        }
     }
 
     /** The lifecycle this client writes through. */
@@ -206,6 +212,118 @@ public final class NodeTaskClient implements TaskClient {
             return CompletableFuture.completedFuture(current);
         }
         return new StatusWatch(id, caller, seenEtag, timeout).start();
+    }
+
+    @Override
+    public CompletionStage<TaskPage> listChange(TaskFilter filter, PageRequest page, Caller caller, String seenEtag,
+                                                Duration timeout) {
+        TaskPage current = list(filter, page, caller);
+        if (!current.etag().equals(seenEtag) || timeout.isZero() || timeout.isNegative() || changes == null) {
+            return CompletableFuture.completedFuture(current);
+        }
+        return new ListWatch(filter, page, caller, seenEtag, timeout).start(current);
+    }
+
+    /**
+     * One waiting listing. Woken by any change the node sees in the caller's space, it lists again once a search can
+     * see the change (OpenSearch's refresh interval); a timer also wakes it when a task on the page would turn stale,
+     * and when the wait ends. Holds no thread.
+     */
+    private final class ListWatch {
+        private final TaskFilter filter;
+        private final PageRequest page;
+        private final Caller caller;
+        private final String seenEtag;
+        private final long deadline;
+        private final CompletableFuture<TaskPage> result = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicBoolean checkPending = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile TaskChanges.Registration registration;
+        private volatile ScheduledFuture<?> timer;
+
+        ListWatch(TaskFilter filter, PageRequest page, Caller caller, String seenEtag, Duration timeout) {
+            this.filter = filter;
+            this.page = page;
+            this.caller = caller;
+            this.seenEtag = seenEtag;
+            this.deadline = System.nanoTime() + timeout.toNanos();
+        }
+
+        CompletableFuture<TaskPage> start(TaskPage current) {
+            lists.add(result);
+            registration = changes.watchSpace(caller.space(), this::changed);
+            result.whenComplete((p, error) -> {
+                lists.remove(result);
+                registration.close();
+                ScheduledFuture<?> pending = timer;
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+            });
+            waitFor(current);
+            return result;
+        }
+
+        /** Something changed: list again once a search sees it; several changes meanwhile make one check. */
+        private void changed() {
+            if (!result.isDone() && checkPending.compareAndSet(false, true)) {
+                try {
+                    watchTimers.schedule(() -> dispatch(this::check), SEARCH_LAG.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", e));
+                }
+            }
+        }
+
+        private void check() {
+            checkPending.set(false);
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                TaskPage current = list(filter, page, caller);
+                if (!current.etag().equals(seenEtag) || System.nanoTime() - deadline >= 0) {
+                    result.complete(current);
+                    return;
+                }
+                waitFor(current);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        /** Sets the timer: the end of the wait, or sooner when a task on the page would turn stale. */
+        private void waitFor(TaskPage current) {
+            long wake = deadline;
+            Instant now = clock.instant();
+            for (TaskStatusView task : current.tasks()) {
+                if (task.status() == ReportedStatus.IN_PROGRESS || task.status() == ReportedStatus.BEING_CANCELED) {
+                    Instant from = task.node() != null && task.heartbeatAt() != null ? task.heartbeatAt() : task.updatedAt();
+                    if (from != null) {
+                        long untilStale = Math.max(Duration.between(now, from.plus(staleness.staleAfter())).toNanos(),
+                            TimeUnit.SECONDS.toNanos(1));
+                        wake = Math.min(wake, System.nanoTime() + untilStale);
+                    }
+                }
+            }
+            ScheduledFuture<?> previous = timer;
+            if (previous != null) {
+                previous.cancel(false);
+            }
+            try {
+                timer = watchTimers.schedule(() -> dispatch(this::check), Math.max(0, wake - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", e));
+            }
+        }
+
+        private void dispatch(Runnable action) {
+            try {
+                watchChecks.execute(action);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", e));
+            }
+        }
     }
 
     /**

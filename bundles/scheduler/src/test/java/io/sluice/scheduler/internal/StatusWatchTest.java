@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.sluice.opensearch.node.OpenSearchExtension;
+import io.sluice.task.PageRequest;
 import io.sluice.task.ReportedStatus;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.StoreUnavailableException;
+import io.sluice.task.TaskFilter;
+import io.sluice.task.TaskPage;
 import io.sluice.task.TaskStatusView;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +31,14 @@ class StatusWatchTest {
 
     StatusWatchTest(OpenSearchClient opensearch) {
         t = new Tasks(opensearch);
+    }
+
+    /** Listings are searches: they see a write once the index refreshes. */
+    private static final class Await {
+        static void searchable(Tasks t) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> t.client.list(TaskFilter.all(), PageRequest.first(50), VIEWER).total() > 0);
+        }
     }
 
     @Test
@@ -59,6 +70,33 @@ class StatusWatchTest {
         TaskStatusView after = t.client.statusChange("sample_logs.y", VIEWER, before.etag(), Duration.ofMillis(200))
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertEquals(before.etag(), after.etag());
+    }
+
+    @Test
+    void aWaitingListIsAnsweredWhenATaskOfTheSpaceChanges() throws Exception {
+        t.client.schedule(ScheduleRequest.of("sample").stream("logs.l1").build(), OPS);
+        Await.searchable(t);
+        TaskPage before = t.client.list(TaskFilter.all(), PageRequest.first(50), VIEWER);
+        CompletableFuture<TaskPage> waiting = t.client.listChange(TaskFilter.all(), PageRequest.first(50), VIEWER,
+            before.etag(), Duration.ofMinutes(1)).toCompletableFuture();
+        assertFalse(waiting.isDone(), "nothing changed yet: the listing waits");
+
+        t.client.schedule(ScheduleRequest.of("sample").stream("logs.l2").build(), OPS);
+        TaskPage after = waiting.get(30, TimeUnit.SECONDS);
+        assertNotEquals(before.etag(), after.etag());
+        assertEquals(before.total() + 1, after.total());
+    }
+
+    @Test
+    void aListingWithAnOutdatedTagIsAnsweredAtOnceAndAnUnchangedOneAtTheEndOfItsWait() throws Exception {
+        t.client.schedule(ScheduleRequest.of("sample").stream("logs.l3").build(), OPS);
+        Await.searchable(t);
+        TaskPage now = t.client.listChange(TaskFilter.all(), PageRequest.first(50), VIEWER, "\"outdated\"",
+            Duration.ofMinutes(1)).toCompletableFuture().getNow(null);
+        assertEquals(1, now.total());
+        TaskPage same = t.client.listChange(TaskFilter.all(), PageRequest.first(50), VIEWER, now.etag(), Duration.ofMillis(300))
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(now.etag(), same.etag());
     }
 
     @Test

@@ -64,6 +64,16 @@ final class Tasks {
             }
 
             @Override
+            public int sessionIdleMinutes() {
+                return 30;
+            }
+
+            @Override
+            public int sessionMaxMinutes() {
+                return 480;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return AccessConfig.class;
             }

@@ -81,6 +81,16 @@ class KeyScopedClientsTest {
             }
 
             @Override
+            public int sessionIdleMinutes() {
+                return 30;
+            }
+
+            @Override
+            public int sessionMaxMinutes() {
+                return 480;
+            }
+
+            @Override
             public String[] adminRoles() {
                 return new String[] {"admin"};
             }

@@ -18,6 +18,14 @@ public @interface AccessConfig {
         description = "How long a successful password login is remembered, so that pollers do not log in every time.", min = "0")
     int loginCacheSeconds() default 10;
 
+    @AttributeDefinition(name = "Session idle time (min)",
+        description = "A browser session unused this long ends.", min = "1")
+    int sessionIdleMinutes() default 30;
+
+    @AttributeDefinition(name = "Session lifetime (min)",
+        description = "A browser session ends this long after its login, however active.", min = "1")
+    int sessionMaxMinutes() default 480;
+
     @AttributeDefinition(name = "Admin roles",
         description = "Roles that administer the task service: every stream, and tasks that have no stream.")
     String[] adminRoles() default {"admin"};

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * password login is remembered for {@code loginCacheSeconds}: keyed by the user and an HMAC of the password under a
  * key made at start and kept in memory only (never the password), at most {@value #MAX_CACHED} entries, least recently used evicted first. The cache is emptied when the
  * access configuration changes, when a JAAS realm comes or goes, and when the users file changes (checked at most once
- * a second), so a changed or removed password stops working at once. API keys are checked against the key index on
+ * a second), so a changed or removed password stops working at once; a browser session ({@link NodeSessions}) ends when its
+ * account's line in that file changes. API keys are checked against the key index on
  * every request, so a revoked key is refused on its next use. Failed attempts are logged to {@code io.sluice.audit}
  * without any secret.
  */
@@ -59,6 +60,7 @@ public final class JaasAuthenticator implements Authenticator {
     }
 
     private final NodeTaskApiKeys keys;
+    private final NodeSessions sessions;
     private final Path usersFile;
     private volatile String realm;
     private volatile Duration cacheFor;
@@ -81,8 +83,10 @@ public final class JaasAuthenticator implements Authenticator {
 
     /** Binds the key service; reads the realm and cache time. */
     @Activate
-    public JaasAuthenticator(@Reference NodeTaskApiKeys keys, AccessConfig config, BundleContext context) {
+    public JaasAuthenticator(@Reference NodeTaskApiKeys keys, @Reference NodeSessions sessions, AccessConfig config,
+                             BundleContext context) {
         this.keys = keys;
+        this.sessions = sessions;
         this.passwordMac = newMac();
         String etc = context.getProperty("karaf.etc");
         this.usersFile = etc == null ? null : Path.of(etc, "users.properties");
@@ -110,6 +114,11 @@ public final class JaasAuthenticator implements Authenticator {
 
     @Override
     public Caller authenticate(Credentials credentials, String space) {
+        if (credentials instanceof Credentials.Session session) {
+            checkUsersFile();
+            return sessions.caller(session.token()).map(caller -> caller.inSpace(space))
+                .orElseThrow(() -> new AuthenticationException("the session has ended: log in again"));
+        }
         if (credentials instanceof Credentials.ApiKey key) {
             Caller caller;
             try {
@@ -160,6 +169,10 @@ public final class JaasAuthenticator implements Authenticator {
         synchronized (logins) {
             logins.clear();
             generation++;
+        }
+        // Sessions check their account on use; cached reads of them are dropped with the logins.
+        if (sessions != null) {
+            sessions.forgetCached();
         }
     }
 

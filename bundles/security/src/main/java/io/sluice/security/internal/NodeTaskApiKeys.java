@@ -111,6 +111,12 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         purger.shutdownNow();
     }
 
+    /** A keyed fingerprint of the text under the node key, or empty when this node has none. */
+    java.util.Optional<String> fingerprint(String text) {
+        SecretBox box = this.box;
+        return box == null ? java.util.Optional.empty() : java.util.Optional.of(box.fingerprint(text));
+    }
+
     @Override
     public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
         SecretBox box = this.box;

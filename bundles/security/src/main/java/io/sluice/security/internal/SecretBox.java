@@ -42,6 +42,23 @@ final class SecretBox {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
+    /**
+     * An HMAC-SHA256 of the text under a key derived from the node key (never the node key itself): the same on every
+     * node that shares the key, and useless to anyone without it.
+     */
+    String fingerprint(String text) {
+        try {
+            javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            byte[] fingerprintKey = derive.doFinal("sluice fingerprint key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(fingerprintKey, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM has no HmacSHA256", e);
+        }
+    }
+
     String seal(String plain) {
         try {
             byte[] iv = new byte[IV_BYTES];

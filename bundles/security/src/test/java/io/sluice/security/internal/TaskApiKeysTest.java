@@ -160,7 +160,7 @@ class TaskApiKeysTest {
         }
     }
 
-    private static AccessConfig config(java.util.function.Supplier<String[]> grants) {
+    static AccessConfig config(java.util.function.Supplier<String[]> grants) {
         return new AccessConfig() {
             @Override
             public String[] grants() {
@@ -175,6 +175,16 @@ class TaskApiKeysTest {
             @Override
             public int loginCacheSeconds() {
                 return 10;
+            }
+
+            @Override
+            public int sessionIdleMinutes() {
+                return 30;
+            }
+
+            @Override
+            public int sessionMaxMinutes() {
+                return 480;
             }
 
             @Override

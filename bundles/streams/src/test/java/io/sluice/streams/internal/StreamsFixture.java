@@ -38,6 +38,16 @@ final class StreamsFixture {
             }
 
             @Override
+            public int sessionIdleMinutes() {
+                return 30;
+            }
+
+            @Override
+            public int sessionMaxMinutes() {
+                return 480;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return AccessConfig.class;
             }

@@ -168,6 +168,11 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
         return feed.watch(key(space, id), onChange);
     }
 
+    @Override
+    public Registration watchSpace(String space, Runnable onChange) {
+        return feed.watchSpace(space, onChange);
+    }
+
     /** How many tasks the feed holds, and how many are watched (for tests and health). */
     int[] feedSize() {
         return new int[] {feed.size(), feed.watched()};

@@ -37,6 +37,7 @@ final class TaskChangeFeed {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, Set<Runnable>> watchers = new ConcurrentHashMap<>();
+    private final Map<String, Set<Runnable>> spaceWatchers = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
     private volatile int maxEntries;
     private volatile long freshnessNanos;
@@ -78,6 +79,7 @@ final class TaskChangeFeed {
     void clear() {
         entries.clear();
         watchers.keySet().forEach(this::notifyWatchers);
+        spaceWatchers.values().forEach(set -> set.forEach(Runnable::run));
     }
 
     private void remember(String key, Entry fresh, long readStarted) {
@@ -141,6 +143,15 @@ final class TaskChangeFeed {
         });
     }
 
+    /** Watches every task of a space (keys {@code <space>:<id>}). */
+    TaskChanges.Registration watchSpace(String space, Runnable onChange) {
+        spaceWatchers.computeIfAbsent(space, k -> new CopyOnWriteArraySet<>()).add(onChange);
+        return () -> spaceWatchers.computeIfPresent(space, (k, set) -> {
+            set.remove(onChange);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
     int size() {
         return entries.size();
     }
@@ -153,6 +164,11 @@ final class TaskChangeFeed {
         Set<Runnable> set = watchers.get(key);
         if (set != null) {
             set.forEach(Runnable::run);
+        }
+        int colon = key.indexOf(':');
+        Set<Runnable> space = colon < 0 ? null : spaceWatchers.get(key.substring(0, colon));
+        if (space != null) {
+            space.forEach(Runnable::run);
         }
     }
 
