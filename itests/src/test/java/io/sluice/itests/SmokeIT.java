@@ -44,7 +44,8 @@ public class SmokeIT {
         "io.sluice.feature.identification",
         "io.sluice.rest",
         "io.sluice.jetty.errors",
-        "io.sluice.shell");
+        "io.sluice.shell",
+        "io.sluice.web");
 
     /** Fragments are resolved into their host, never started. */
     private static final String FRAGMENT = "io.sluice.jetty.errors";
