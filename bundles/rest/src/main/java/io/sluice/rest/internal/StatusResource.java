@@ -1,5 +1,6 @@
 package io.sluice.rest.internal;
 
+import io.sluice.security.Authenticator;
 import io.sluice.task.NodeHealth;
 import io.sluice.task.TaskService;
 import java.util.Map;
@@ -12,12 +13,16 @@ import javax.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
  * {@code GET /api/status}: the health probe, and the one route that answers without authentication (load balancers
- * and {@code ./sluice status} call it). 200 while the task store is usable, 503 otherwise. The body says only that, the
- * node id and the store's health: the full figures ({@code /api/tasks/_health}) need credentials.
+ * and {@code ./sluice status} call it). 200 while the task store is usable and requests can be authenticated, 503
+ * otherwise: {@code ./sluice start} waits for this, so a node it calls up answers its first authenticated request. The
+ * body says only that, the node id and the store's health: the full figures ({@code /api/tasks/_health}) need
+ * credentials.
  */
 @Component(service = StatusResource.class)
 @JaxrsResource
@@ -25,6 +30,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 public final class StatusResource {
 
     private final TaskService tasks;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Authenticator authenticator;
 
     /** Binds the node's task service. */
     @Activate
@@ -38,9 +46,12 @@ public final class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response status() {
         NodeHealth health = tasks.health();
-        return Response.status(health.storeAvailable() ? 200 : 503).entity(Map.of(
-            "status", health.storeAvailable() ? "available" : "unavailable",
+        boolean authenticating = authenticator != null;
+        boolean available = health.storeAvailable() && authenticating;
+        return Response.status(available ? 200 : 503).entity(Map.of(
+            "status", available ? "available" : "unavailable",
             "node_id", health.nodeId(),
-            "store_status", health.storeStatus())).build();
+            "store_status", health.storeStatus(),
+            "authentication", authenticating ? "available" : "starting")).build();
     }
 }
