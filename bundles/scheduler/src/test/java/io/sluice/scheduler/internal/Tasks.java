@@ -107,6 +107,16 @@ final class Tasks {
             }
 
             @Override
+            public int groupCommitMaxBatch() {
+                return 500;
+            }
+
+            @Override
+            public int groupCommitLingerMicros() {
+                return 0;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return StoreConfig.class;
             }

@@ -37,10 +37,8 @@ import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
-import org.opensearch.client.opensearch._types.OpType;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.SortOrder;
-import org.opensearch.client.opensearch._types.WriteResponseBase;
 import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.cluster.HealthResponse;
@@ -86,6 +84,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     private final StoredTaskJson json = new StoredTaskJson();
     private final String indexPrefix;
     private final TaskChangeFeed feed;
+    private final GroupCommit commits;
     private final ScheduledExecutorService sweeper;
     private ScheduledFuture<?> sweeps;
     private int sweepsSinceCheck;
@@ -98,6 +97,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     public OpenSearchTaskStore(@Reference OpenSearchClient client, StoreConfig config) {
         this(client, config.indexPrefix(), LoggerFactory.getLogger(OpenSearchTaskStore.class),
             Duration.ofMillis(config.changeFeedIntervalMillis()), config.cachedTasks(), Duration.ofSeconds(config.cacheMaxAgeSeconds()));
+        commits.reconfigure(config.groupCommitMaxBatch(), config.groupCommitLingerMicros());
     }
 
     /**
@@ -111,6 +111,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
                 indexPrefix);
         }
         Duration interval = Duration.ofMillis(config.changeFeedIntervalMillis());
+        commits.reconfigure(config.groupCommitMaxBatch(), config.groupCommitLingerMicros());
         feed.reconfigure(config.cachedTasks(), freshness(interval), Duration.ofSeconds(config.cacheMaxAgeSeconds()));
         scheduleSweeps(interval);
     }
@@ -130,6 +131,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
         this.alias = index.alias();
         index.ensureIfReachable();
         this.feed = new TaskChangeFeed(cachedTasks, freshness(feedInterval), cacheMaxAge, System::nanoTime);
+        this.commits = new GroupCommit(client, index, log, 500, 0);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sluice-task-feed");
             thread.setDaemon(true);
@@ -154,6 +156,17 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     @Deactivate
     public void close() {
         sweeper.shutdownNow();
+        commits.close();
+    }
+
+    /** For tests and benchmarks: group commit's batch bound and linger. */
+    public void groupCommit(int maxBatch, int lingerMicros) {
+        commits.reconfigure(maxBatch, lingerMicros);
+    }
+
+    /** Bulk requests sent by group commit, and the writes in them (for benchmarks and health). */
+    public long[] groupCommitFigures() {
+        return commits.figures();
     }
 
     // ---- the change feed -----------------------------------------------------------------------------------------
@@ -261,9 +274,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     @Override
     public StoredTask create(TaskRecord record) {
         ObjectNode source = json.toSource(record);
-        WriteResponseBase response = write("create task " + record.id(), () ->
-            client.index(i -> i.index(alias).id(key(record)).document(source).opType(OpType.Create).requireAlias(true)));
-        DocVersion version = new DocVersion(response.seqNo(), response.primaryTerm());
+        DocVersion version = commits.write(key(record), source, null, "create task " + record.id());
         feed.seen(key(record), new StoredTask(json.asRead(source), version));
         return new StoredTask(record, version);
     }
@@ -271,10 +282,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     @Override
     public StoredTask replace(TaskRecord record, DocVersion expected) {
         ObjectNode source = json.toSource(record);
-        WriteResponseBase response = write("update task " + record.id(), () ->
-            client.index(i -> i.index(alias).id(key(record)).document(source).requireAlias(true)
-                .ifSeqNo(expected.seqNo()).ifPrimaryTerm(expected.primaryTerm())));
-        DocVersion version = new DocVersion(response.seqNo(), response.primaryTerm());
+        DocVersion version = commits.write(key(record), source, expected, "update task " + record.id());
         feed.seen(key(record), new StoredTask(json.asRead(source), version));
         return new StoredTask(record, version);
     }
@@ -439,15 +447,6 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     /** Creates the index and its alias unless they exist. Safe to run on every node at once. */
     void ensureIndex() {
         index.ensure();
-    }
-
-    /** A write that requires the alias: recreates a deleted index and retries once; a 409 is a conflict. */
-    private WriteResponseBase write(String what, SystemIndex.Call<WriteResponseBase> write) {
-        try {
-            return index.write(what, write);
-        } catch (SystemIndex.VersionConflict e) {
-            throw new StoreConflictException("conflict: " + what + " (the task changed since it was read)");
-        }
     }
 
     /** Client errors as store errors: a 409 is a conflict; the rest as {@link SystemIndex#failure} maps them. */

@@ -24,4 +24,15 @@ public @interface StoreConfig {
         description = "A task kept in memory is read again after this long, which bounds how long a deletion made by "
             + "another node can go unnoticed.", min = "1")
     int cacheMaxAgeSeconds() default 30;
+
+    @AttributeDefinition(name = "Group commit: most writes in one bulk",
+        description = "Concurrent conditional writes of task documents go to OpenSearch together in one _bulk request of "
+            + "at most this many items (each item keeps its own condition). 1 turns group commit off: each write is its own "
+            + "request, sent by its caller.", min = "1", max = "10000")
+    int groupCommitMaxBatch() default 500;
+
+    @AttributeDefinition(name = "Group commit: linger (microseconds)",
+        description = "How long a bulk waits for more writes before it leaves. 0: it leaves at once, and writes that "
+            + "arrive while one is on its way go together in the next.", min = "0", max = "100000")
+    int groupCommitLingerMicros() default 0;
 }

@@ -243,7 +243,7 @@ class OpenSearchTaskStoreTest {
         return result.tasks().stream().map(StoredTask::id).toList();
     }
 
-    private static TaskDocument doc(String id, TaskStatus status) {
+    static TaskDocument doc(String id, TaskStatus status) {
         return doc(id, status, "sample", "logs", "alice", T0);
     }
 
