@@ -51,6 +51,16 @@ public interface TaskStore {
     /** The tasks matching the query, newest {@code created_at} first. Sees writes within about a second. */
     TaskSearchResult search(TaskQuery query, int from, int size);
 
+    /**
+     * The next page of an oldest-first query ({@link TaskQuery#inCreationOrder()}): tasks that sort after {@code after}
+     * by {@code created_at}, then id. A node walking a backlog uses it to move past tasks it has just claimed, which a
+     * search sees only about a second later. The total of the result counts only the page.
+     *
+     * @throws IllegalArgumentException if the query is not oldest-first
+     * @since 1.2
+     */
+    TaskSearchResult searchAfter(TaskQuery query, StoredTask after, int size);
+
     /** How many tasks match, by type. Sees writes within about a second. */
     java.util.Map<String, Long> countByType(TaskQuery query);
 

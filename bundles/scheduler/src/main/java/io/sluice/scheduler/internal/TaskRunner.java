@@ -93,6 +93,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private final Map<String, Run<?>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
     private final AtomicBoolean pollPending = new AtomicBoolean();
+    // The last task a poll handed out while more were waiting; null when no backlog is known.
+    private volatile StoredTask backlogCursor;
     private final StartLatencies startLatencies = new StartLatencies(Duration.ofMinutes(5));
     private final LongAdder claimsLost = new LongAdder();
     private final Map<String, Long> lastWarnings = new ConcurrentHashMap<>();
@@ -132,7 +134,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             }
         }
         long poll = next.pollInterval().toMillis();
-        polling = timers.scheduleWithFixedDelay(guarded("poll", this::poll), 0, poll, TimeUnit.MILLISECONDS);
+        polling = timers.scheduleWithFixedDelay(guarded("poll", () -> poll(false)), 0, poll, TimeUnit.MILLISECONDS);
         long beat = next.heartbeatInterval().toMillis();
         beating = timers.scheduleWithFixedDelay(guarded("heartbeat", this::beatAll), beat, beat, TimeUnit.MILLISECONDS);
         // Reap at every poll: a dead node's tasks run again within staleAfter + one poll of its last heartbeat.
@@ -237,8 +239,13 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     // ---- claiming --------------------------------------------------------------------------------------------
 
-    /** Looks for queued tasks of the types this node has, oldest first, as many as it has free slots. */
-    private void poll() {
+    /**
+     * Looks for queued tasks of the types this node has, oldest first, as many as it has free slots. A timed poll
+     * starts from the oldest task; while a backlog lasts, the poll that follows a finished run goes on after the last
+     * task handed out ({@link #backlogCursor}): a search sees this node's claims only after OpenSearch's next refresh,
+     * so starting over would offer the tasks just claimed again and drain a backlog at one page per refresh.
+     */
+    private void poll(boolean continuation) {
         pollPending.set(false);
         Set<String> known = types.names();
         if (stopping || slots.availablePermits() <= 0 || known.isEmpty()) {
@@ -246,12 +253,40 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         }
         TaskQuery claimable = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false)
             .withTypes(known).withDueBy(clock.instant()).inCreationOrder();
-        for (StoredTask task : store.search(claimable, 0, Math.min(slots.availablePermits() * 2, 200)).tasks()) {
+        int size = Math.min(slots.availablePermits() * 2, 200);
+        StoredTask after = continuation ? backlogCursor : null;
+        List<StoredTask> page = after == null ? store.search(claimable, 0, size).tasks() : store.searchAfter(claimable, after, size).tasks();
+        StoredTask last = null;
+        for (StoredTask task : page) {
+            if (running.containsKey(key(task.document().space(), task.id()))) {
+                continue;
+            }
             if (!claimOnWorker(task.document().space(), task.id())) {
+                // Out of slots with tasks left: a backlog. Go on after the last task handed out when a slot frees.
+                advanceCursor(last);
                 return;
             }
+            last = task;
+        }
+        if (page.size() < size) {
+            // The page ran out before the slots did: no backlog beyond it.
+            backlogCursor = null;
+        } else if (continuation) {
+            advanceCursor(last);
         }
     }
+
+    /** Moves the cursor forward only: a timed poll from the oldest task must not send the walk back over claimed ones. */
+    private void advanceCursor(StoredTask last) {
+        StoredTask current = backlogCursor;
+        if (last != null && (current == null || CREATION_ORDER.compare(last, current) > 0)) {
+            backlogCursor = last;
+        }
+    }
+
+    // The store's oldest-first order: created_at (to the millisecond, as it is indexed), then id.
+    private static final Comparator<StoredTask> CREATION_ORDER = Comparator
+        .comparingLong((StoredTask t) -> t.document().createdAt().toEpochMilli()).thenComparing(StoredTask::id);
 
     /** Takes a slot and claims the task on a worker, which then runs it; false if no slot was free. */
     private boolean claimOnWorker(String space, String id) {
@@ -394,6 +429,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         running.remove(key(run));
         flushPending.remove(key(run));
         slots.release();
+        continueBacklog();
         String space = run.space();
         String id = run.taskId();
         try {
@@ -526,7 +562,14 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     private void requestPoll() {
         if (pollPending.compareAndSet(false, true)) {
-            submitTimer(this::poll);
+            submitTimer(() -> poll(false));
+        }
+    }
+
+    /** After a run ends while a backlog is known: the next page of it, without waiting for the timed poll. */
+    private void continueBacklog() {
+        if (backlogCursor != null && pollPending.compareAndSet(false, true)) {
+            submitTimer(() -> poll(true));
         }
     }
 

@@ -137,6 +137,28 @@ class MultiNodeTest {
         }
     }
 
+    @Test
+    void aBacklogScheduledElsewhereDrainsPageAfterPageWithoutWaitingForTheTimedPoll() throws IOException {
+        Path log = logs.resolve("backlog.log");
+        // Scheduled by a client with no runner of its own, as by another node: nothing starts them here at once.
+        NodeTaskClient elsewhere = new NodeTaskClient(t.store, types(log, "elsewhere"), t.access, Duration.ofSeconds(3),
+            Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+        for (int i = 0; i < 40; i++) {
+            elsewhere.schedule(ScheduleRequest.of("work").id("queued-" + i).params(Map.of("millis", 1)).build(), ADMIN);
+        }
+        opensearch.indices().refresh(r -> r.index(t.store.index()));
+        // A timed poll only once an hour: the poll at start finds 4 (its capacity); only following the backlog from
+        // one finished run to the next page can run the other 36 before the hour is out.
+        SchedulerSettings hourly = Node.settings("node-a", 4, Duration.ofHours(1));
+        try (Node a = new Node("node-a", t.store, types(log, "node-a"), t.access, hourly)) {
+            awaitCompleted(40, Duration.ofSeconds(120));
+        }
+        Map<String, Long> ends = read(log).stream().filter(e -> e.kind.equals("end"))
+            .collect(Collectors.groupingBy(e -> e.task, Collectors.counting()));
+        assertEquals(40, ends.size(), "every queued task completed a run");
+        assertEquals(Set.of(1L), Set.copyOf(ends.values()), "a task ran to completion more than once");
+    }
+
     private Node node(String id, int capacity, Path log) {
         return new Node(id, t.store, types(log, id), t.access, Node.settings(id, capacity));
     }

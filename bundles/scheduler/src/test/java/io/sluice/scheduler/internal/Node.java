@@ -24,7 +24,12 @@ final class Node implements AutoCloseable {
 
     /** Fast settings for tests: stale after 3 s, a beat every second, a poll every 100 ms, half a second of grace. */
     static SchedulerSettings settings(String id, int capacity) {
-        return new SchedulerSettings(id, capacity, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100),
+        return settings(id, capacity, Duration.ofMillis(100));
+    }
+
+    /** The fast settings with another poll interval. */
+    static SchedulerSettings settings(String id, int capacity, Duration poll) {
+        return new SchedulerSettings(id, capacity, Duration.ofSeconds(3), Duration.ofSeconds(1), poll,
             Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(7), 10L * 1024 * 1024);
     }
 

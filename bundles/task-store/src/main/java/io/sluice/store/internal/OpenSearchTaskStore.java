@@ -309,21 +309,36 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
 
     @Override
     public TaskSearchResult search(TaskQuery query, int from, int size) {
+        return search(query, from, size, null);
+    }
+
+    @Override
+    public TaskSearchResult searchAfter(TaskQuery query, StoredTask after, int size) {
+        if (!query.oldestFirst()) {
+            throw new IllegalArgumentException("searchAfter pages oldest-first queries only");
+        }
+        // The sort values of created_at (a date: epoch milliseconds) and id, in the order search() sorts by.
+        return search(query, 0, size, List.of(FieldValue.of(after.document().createdAt().toEpochMilli()), FieldValue.of(after.id())));
+    }
+
+    private TaskSearchResult search(TaskQuery query, int from, int size, List<FieldValue> after) {
         if (query.streamPatterns() != null && query.streamPatterns().isEmpty()) {
             return new TaskSearchResult(List.of(), 0);
         }
         return index.read("search tasks", () -> {
-            SearchResponse<ObjectNode> response = client.search(s -> s
-                .index(alias)
-                .ignoreUnavailable(true)
-                .allowNoIndices(true)
-                .query(toQuery(query))
-                .from(from)
-                .size(size)
-                .seqNoPrimaryTerm(true)
-                .trackTotalHits(t -> t.enabled(true))
-                .sort(o -> o.field(f -> f.field("created_at").order(query.oldestFirst() ? SortOrder.Asc : SortOrder.Desc)))
-                .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc))), ObjectNode.class);
+            SearchResponse<ObjectNode> response = client.search(s -> {
+                s.index(alias)
+                    .ignoreUnavailable(true)
+                    .allowNoIndices(true)
+                    .query(toQuery(query))
+                    .from(from)
+                    .size(size)
+                    .seqNoPrimaryTerm(true)
+                    .trackTotalHits(t -> t.enabled(after == null))
+                    .sort(o -> o.field(f -> f.field("created_at").order(query.oldestFirst() ? SortOrder.Asc : SortOrder.Desc)))
+                    .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
+                return after == null ? s : s.searchAfter(after);
+            }, ObjectNode.class);
             List<StoredTask> tasks = new ArrayList<>();
             for (Hit<ObjectNode> hit : response.hits().hits()) {
                 tasks.add(new StoredTask(json.fromSource(hit.source()), new DocVersion(hit.seqNo(), hit.primaryTerm())));
