@@ -261,7 +261,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             if (running.containsKey(key(task.document().space(), task.id()))) {
                 continue;
             }
-            if (!claimOnWorker(task.document().space(), task.id())) {
+            if (!claimOnWorker(task)) {
                 // Out of slots with tasks left: a backlog. Go on after the last task handed out when a slot frees.
                 advanceCursor(last);
                 return;
@@ -288,13 +288,19 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private static final Comparator<StoredTask> CREATION_ORDER = Comparator
         .comparingLong((StoredTask t) -> t.document().createdAt().toEpochMilli()).thenComparing(StoredTask::id);
 
-    /** Takes a slot and claims the task on a worker, which then runs it; false if no slot was free. */
-    private boolean claimOnWorker(String space, String id) {
+    /**
+     * Takes a slot and claims the task on a worker, which then runs it; false if no slot was free. The claim is
+     * decided on the version the search found, saving a read; if the search was behind, the conditional write
+     * conflicts and the claim reads the task as usual.
+     */
+    private boolean claimOnWorker(StoredTask found) {
+        String space = found.document().space();
+        String id = found.id();
         if (stopping || running.containsKey(key(space, id)) || !slots.tryAcquire()) {
             return false;
         }
         try {
-            workers.execute(() -> claimAndRun(space, id));
+            workers.execute(() -> claimAndRun(space, id, found));
             return true;
         } catch (RejectedExecutionException e) {
             slots.release();
@@ -303,10 +309,10 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     }
 
     /** On a worker holding a slot: claim the task and run it here. The slot is released when the run ends. */
-    private void claimAndRun(String space, String id) {
+    private void claimAndRun(String space, String id, StoredTask found) {
         StoredTask claimed = null;
         try {
-            Result claim = runs.claim(space, id, settings.nodeId());
+            Result claim = runs.claim(space, id, settings.nodeId(), found);
             if (claim.kind() == Kind.WRITTEN) {
                 claimed = claim.stored();
             } else {
@@ -566,9 +572,13 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         }
     }
 
-    /** After a run ends while a backlog is known: the next page of it, without waiting for the timed poll. */
+    /**
+     * After a run ends while a backlog is known: the next page of it, without waiting for the timed poll, once half
+     * the slots are free, so that one search hands out many tasks rather than one.
+     */
     private void continueBacklog() {
-        if (backlogCursor != null && pollPending.compareAndSet(false, true)) {
+        if (backlogCursor != null && slots.availablePermits() >= Math.max(1, settings.capacity() / 2)
+            && pollPending.compareAndSet(false, true)) {
             submitTimer(() -> poll(true));
         }
     }

@@ -38,7 +38,12 @@ final class TaskRuns {
     }
 
     Result claim(String space, String id, String node) {
-        return lifecycle.apply(space, id, new Claim(node));
+        return claim(space, id, node, null);
+    }
+
+    /** A claim decided first on {@code found} (as a search saw the task; {@code null} to read). */
+    Result claim(String space, String id, String node, StoredTask found) {
+        return lifecycle.apply(space, id, new Claim(node), found);
     }
 
     Result heartbeat(String space, String id, RunId run, Object progress) {
