@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpType;
@@ -61,8 +62,9 @@ public final class SchedulerBenchmark {
         Duration measure = Measure.seconds("measure", 10);
         int recoveries = Integer.getInteger("recoveries", 3);
         Path home = Files.createTempDirectory("sluice-bench-");
+        LongAdder requests = new LongAdder();
         try (EmbeddedOpenSearch node = EmbeddedOpenSearch.builder(home).httpPort("0").transportPort("0").start();
-             ApacheHttpClient5Transport transport = Clients.transport(node.httpUri())) {
+             ApacheHttpClient5Transport transport = Clients.transport(node.httpUri(), requests)) {
             OpenSearchClient client = Clients.client(transport);
             System.out.printf("Sluice scheduler benchmark: OpenSearch %s in this JVM, Java %s, %d cores%n%n", node.version(),
                 Runtime.version().feature(), Runtime.getRuntime().availableProcessors());
@@ -102,13 +104,22 @@ public final class SchedulerBenchmark {
                 GetResponse<ObjectNode> read = client.get(g -> g.index(store.index()).id(id), ObjectNode.class);
                 client.index(i -> i.index(store.index()).id(id).document(doc()).ifSeqNo(read.seqNo()).ifPrimaryTerm(read.primaryTerm()));
             });
-            for (int capacity : new int[] {10, 32}) {
-                if (capacity != 10) {
+            // Group commit off (bulks of one write, as every write was before it) against on, same run, same node.
+            int[][] rounds = {{10, 1}, {10, 500}, {32, 1}, {32, 500}};
+            int runnerCapacity = 10;
+            for (int[] round : rounds) {
+                int capacity = round[0];
+                int batch = round[1];
+                store.groupCommit(batch, 0);
+                if (capacity != runnerCapacity) {
                     runner.stop();
                     runner = scheduler.runner("bench-a", capacity, STALE_AFTER, HEARTBEAT, POLL).local();
+                    runnerCapacity = capacity;
                 }
+                long requestsBefore = requests.sum();
+                long[] bulksBefore = store.groupCommitFigures();
                 int count = (int) Math.max(500, rawCycles.perSecond() * measure.toSeconds());
-                String prefix = "through-" + capacity + "-";
+                String prefix = "through-" + capacity + "-" + batch + "-";
                 long doneBefore = completed(client, store, TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)));
                 long t0 = System.nanoTime();
                 ExecutorService schedulers = Executors.newFixedThreadPool(8);
@@ -133,8 +144,12 @@ public final class SchedulerBenchmark {
                     Thread.sleep(50);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, fed by 8 threads: %d in %.1f s = %.0f tasks/s"
-                        + "   | x%.2f of raw cycles (%.0f/s)%n", capacity, count, seconds, count / seconds,
+                long[] bulksAfter = store.groupCommitFigures();
+                long bulks = bulksAfter[0] - bulksBefore[0];
+                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, group commit %s, fed by 8 threads: %d in "
+                        + "%.1f s = %.0f tasks/s, %.1f OpenSearch requests/task (%.1f writes per bulk)   | x%.2f of raw cycles (%.0f/s)%n",
+                    capacity, batch == 1 ? "off" : "on ", count, seconds, count / seconds,
+                    (requests.sum() - requestsBefore) / (double) count, (bulksAfter[1] - bulksBefore[1]) / (double) Math.max(1, bulks),
                     (count / seconds) / rawCycles.perSecond(), rawCycles.perSecond());
             }
 

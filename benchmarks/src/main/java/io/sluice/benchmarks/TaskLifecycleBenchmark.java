@@ -123,6 +123,16 @@ public final class TaskLifecycleBenchmark {
             }
 
             @Override
+            public int groupCommitMaxBatch() {
+                return 500;
+            }
+
+            @Override
+            public int groupCommitLingerMicros() {
+                return 0;
+            }
+
+            @Override
             public Class<? extends Annotation> annotationType() {
                 return StoreConfig.class;
             }

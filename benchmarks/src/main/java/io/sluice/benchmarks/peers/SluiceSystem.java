@@ -1,0 +1,130 @@
+package io.sluice.benchmarks.peers;
+
+import io.sluice.auth.Caller;
+import io.sluice.benchmarks.Clients;
+import io.sluice.benchmarks.TaskLifecycleBenchmark;
+import io.sluice.scheduler.internal.InProcessScheduler;
+import io.sluice.security.internal.ConfiguredAccessPolicy;
+import io.sluice.store.TaskQuery;
+import io.sluice.store.internal.OpenSearchTaskStore;
+import io.sluice.task.ScheduleRequest;
+import io.sluice.task.TaskClient;
+import io.sluice.task.TaskStatus;
+import io.sluice.task.spi.CancellationReason;
+import io.sluice.task.spi.TaskCancelledException;
+import io.sluice.task.spi.TaskContext;
+import io.sluice.task.spi.TaskDefinition;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
+
+/** Sluice's scheduler and store, assembled in a plain JVM as the node assembles them, on the benchmark's OpenSearch. */
+final class SluiceSystem implements PeerSystem {
+
+    private static final Caller ADMIN = new Caller("bench", Set.of("admin"), "default", Caller.Authentication.PASSWORD);
+
+    private final ApacheHttpClient5Transport transport;
+    private final OpenSearchClient client;
+    private final OpenSearchTaskStore store;
+    private final Runs runs;
+    private InProcessScheduler scheduler;
+    private TaskClient tasks;
+    private InProcessScheduler.Runner runner;
+
+    SluiceSystem(String opensearch, Runs runs) {
+        this.transport = Clients.transport(URI.create(opensearch));
+        this.client = Clients.client(transport);
+        this.store = new OpenSearchTaskStore(client, TaskLifecycleBenchmark.prefix(".peers"));
+        this.runs = runs;
+    }
+
+    private static Duration staleAfter(Liveness liveness) {
+        // Defaults of etc/io.sluice.scheduler.cfg; fastest: the documented floor of three heartbeats of 1 s.
+        return liveness == Liveness.DEFAULT ? Duration.ofSeconds(30) : Duration.ofSeconds(3);
+    }
+
+    private static Duration heartbeat(Liveness liveness) {
+        return liveness == Liveness.DEFAULT ? Duration.ofSeconds(10) : Duration.ofSeconds(1);
+    }
+
+    private static Duration poll(Liveness liveness) {
+        return liveness == Liveness.DEFAULT ? Duration.ofMillis(500) : Duration.ofMillis(100);
+    }
+
+    @Override
+    public void start(int workers, Liveness liveness) {
+        scheduler = new InProcessScheduler(store, new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()),
+            staleAfter(liveness), new Probe(runs));
+        tasks = scheduler.client();
+        if (workers > 0) {
+            runner = scheduler.runner("peer-" + ProcessHandle.current().pid(), workers, staleAfter(liveness), heartbeat(liveness),
+                poll(liveness)).local();
+        }
+    }
+
+    @Override
+    public String settings(int workers, Liveness liveness) {
+        return "capacity " + workers + ", stale after " + staleAfter(liveness).toSeconds() + " s, heartbeat "
+            + heartbeat(liveness).toSeconds() + " s, poll " + poll(liveness).toMillis() + " ms, group commit on (batch <= 500, "
+            + "no linger); schedules from this process start here at once; no per-task API key";
+    }
+
+    @Override
+    public void schedule(String id) {
+        tasks.schedule(ScheduleRequest.of("peer-probe").id(id).params(Map.of()).build(), ADMIN);
+    }
+
+    @Override
+    public boolean cancel(String id) {
+        tasks.cancel(id, ADMIN);
+        return true;
+    }
+
+    @Override
+    public long pending() throws Exception {
+        client.indices().refresh(r -> r.index(store.index()));
+        return store.count(TaskQuery.all().withStatuses(Set.of(TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (runner != null) {
+            runner.stop();
+        }
+        store.close();
+        transport.close();
+    }
+
+    /** The benchmark's task type for Sluice. */
+    static final class Probe implements TaskDefinition<Map<String, Object>, Map<String, Object>> {
+        private final Runs runs;
+
+        Probe(Runs runs) {
+            this.runs = runs;
+        }
+
+        @Override
+        public String type() {
+            return "peer-probe";
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Class<Map<String, Object>> paramsType() {
+            return (Class<Map<String, Object>>) (Class<?>) Map.class;
+        }
+
+        @Override
+        public Map<String, Object> run(TaskContext<Map<String, Object>> context) throws InterruptedException {
+            if (runs.started(context.taskId())) {
+                context.cancellation().await(Duration.ofHours(1));
+                runs.sawCancel(context.taskId());
+                throw new TaskCancelledException(context.cancellation().reason().orElse(CancellationReason.CANCELED));
+            }
+            return Map.of();
+        }
+    }
+}
