@@ -1,10 +1,14 @@
 package io.sluice.scopedclients.internal;
 
+import jakarta.json.stream.JsonGenerator;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.concurrent.CompletableFuture;
 import org.opensearch.client.json.JsonpMapper;
+import org.opensearch.client.json.JsonpSerializable;
 import org.opensearch.client.opensearch._types.ErrorResponse;
 import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch.generic.Request;
 import org.opensearch.client.transport.Endpoint;
 import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.TransportOptions;
@@ -45,12 +49,33 @@ final class GuardedTransport implements OpenSearchTransport {
     }
 
     private <RequestT> void check(RequestT request, Endpoint<RequestT, ?, ?> endpoint) {
-        String refusal = guard.refusal(endpoint.method(request), endpoint.requestUrl(request));
+        String refusal = guard.refusal(endpoint.method(request), endpoint.requestUrl(request), endpoint.queryParameters(request),
+            body(request, endpoint));
         if (refusal != null) {
             String reason = who + ": " + refusal;
             throw new OpenSearchException(ErrorResponse.of(e -> e.status(403)
                 .error(c -> c.type("security_exception").reason(reason))));
         }
+    }
+
+    /** The request's body as JSON, as the transport would send it; null without one. */
+    private <RequestT> String body(RequestT request, Endpoint<RequestT, ?, ?> endpoint) {
+        if (!endpoint.hasRequestBody()) {
+            return null;
+        }
+        if (request instanceof JsonpSerializable serializable) {
+            StringWriter json = new StringWriter();
+            JsonpMapper mapper = delegate.jsonpMapper();
+            try (JsonGenerator generator = mapper.jsonProvider().createGenerator(json)) {
+                serializable.serialize(generator, mapper);
+            }
+            return json.toString();
+        }
+        if (request instanceof Request generic) {
+            // Reading a generic body could consume its stream: such a body is judged unreadable.
+            return generic.getBody().isPresent() ? RequestGuard.UNREADABLE : null;
+        }
+        return RequestGuard.UNREADABLE;
     }
 
     @Override

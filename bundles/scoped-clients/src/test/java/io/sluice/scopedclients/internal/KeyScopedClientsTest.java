@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.ExpandWildcard;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.Refresh;
 
@@ -34,8 +35,10 @@ class KeyScopedClientsTest {
     private final ConfiguredAccessPolicy policy = new ConfiguredAccessPolicy(grants("ops:manage:logs.a"));
     private final NodeTaskApiKeys keys;
     private final NodeScopedClientFactory factory;
+    private final OpenSearchClient opensearch;
 
     KeyScopedClientsTest(OpenSearchClient opensearch) throws IOException {
+        this.opensearch = opensearch;
         keys = new NodeTaskApiKeys(opensearch, policy, keyConfig(prefix));
         factory = new NodeScopedClientFactory(opensearch, policy);
         for (String stream : new String[] {"logs.a", "logs.b"}) {
@@ -61,6 +64,27 @@ class KeyScopedClientsTest {
         ScopedClients clients = factory.forCaller(opened);
         assertEquals(403, assertThrows(OpenSearchException.class, () -> clients.asCurrentUser().count(c -> c.index("logs.b"))).status());
         assertEquals(1, clients.asCurrentUser().count(c -> c.index("logs.a")).count());
+    }
+
+    @Test
+    void aWildcardGrantDoesNotReachSystemIndicesThroughParametersOrBodies() throws IOException {
+        ConfiguredAccessPolicy everything = new ConfiguredAccessPolicy(grants("ops:manage:*"));
+        NodeTaskApiKeys wideKeys = new NodeTaskApiKeys(opensearch, everything, keyConfig(prefix + "w"));
+        ScopedClients clients = new NodeScopedClientFactory(opensearch, everything)
+            .forCaller(wideKeys.open(wideKeys.mint(OPS, "task-3", Duration.ofHours(1))));
+        OpenSearchClient asUser = clients.asCurrentUser();
+        // Each of these would read the key index if it were sent.
+        assertEquals(403, assertThrows(OpenSearchException.class, () -> asUser.search(s -> s.index("*")
+            .expandWildcards(ExpandWildcard.All), Map.class)).status());
+        assertEquals(403, assertThrows(OpenSearchException.class, () -> asUser.search(s -> s.index("logs*")
+            .expandWildcards(ExpandWildcard.Hidden), Map.class)).status());
+        assertEquals(403, assertThrows(OpenSearchException.class, () -> asUser.search(s -> s.index("logs.a")
+            .query(q -> q.terms(t -> t.field("message").terms(v -> v.lookup(l -> l.index(prefix + "w-api-keys").id("x").path("y"))))),
+            Map.class)).status());
+        assertEquals(403, assertThrows(OpenSearchException.class, () -> asUser.indices().delete(d -> d.index("logs*"))).status());
+        // What it may do, it still does.
+        assertEquals(2, asUser.search(s -> s.index("logs*"), Map.class).hits().hits().size());
+        assertEquals(1, opensearch.count(c -> c.index("logs.b")).count(), "the refused delete deleted nothing");
     }
 
     private static AccessConfig grants(String... grants) {
