@@ -154,9 +154,11 @@ public final class PeersBenchmark {
             }
 
             // ---- 5. memory
-            Map<String, Cell> rss = new LinkedHashMap<>();
-            memory.forEach((name, mib) -> rss.put(name, Cell.of(mib, "%.0f")));
-            table.add("worker process resident memory after the drain (its store not included)", "MiB", false, rss);
+            if (!memory.isEmpty()) {
+                Map<String, Cell> rss = new LinkedHashMap<>();
+                memory.forEach((name, mib) -> rss.put(name, Cell.of(mib, "%.0f")));
+                table.add("worker process resident memory after the drain (its store not included)", "MiB", false, rss);
+            }
 
             System.out.println();
             System.out.println("Settings (as each worker reported them):");

@@ -50,6 +50,15 @@ final class SluiceSystem implements PeerSystem {
         return liveness == Liveness.DEFAULT ? Duration.ofSeconds(10) : Duration.ofSeconds(1);
     }
 
+    private static Duration leaseRenewal(Liveness liveness) {
+        return liveness == Liveness.DEFAULT ? Duration.ofSeconds(2) : Duration.ofSeconds(1);
+    }
+
+    private static Duration leaseLapse(Liveness liveness) {
+        // Fastest: the smallest the settings accept, two renewals.
+        return liveness == Liveness.DEFAULT ? Duration.ofSeconds(6) : Duration.ofSeconds(2);
+    }
+
     private static Duration poll(Liveness liveness) {
         return liveness == Liveness.DEFAULT ? Duration.ofMillis(500) : Duration.ofMillis(100);
     }
@@ -61,14 +70,15 @@ final class SluiceSystem implements PeerSystem {
         tasks = scheduler.client();
         if (workers > 0) {
             runner = scheduler.runner("peer-" + ProcessHandle.current().pid(), workers, staleAfter(liveness), heartbeat(liveness),
-                poll(liveness)).local();
+                poll(liveness), leaseRenewal(liveness), leaseLapse(liveness)).local();
         }
     }
 
     @Override
     public String settings(int workers, Liveness liveness) {
         return "capacity " + workers + ", stale after " + staleAfter(liveness).toSeconds() + " s, heartbeat "
-            + heartbeat(liveness).toSeconds() + " s, poll " + poll(liveness).toMillis() + " ms, group commit on (batch <= 500, "
+            + heartbeat(liveness).toSeconds() + " s, lease renewed every " + leaseRenewal(liveness).toSeconds()
+            + " s and lapsing after " + leaseLapse(liveness).toSeconds() + " s, poll " + poll(liveness).toMillis() + " ms, group commit on (batch <= 500, "
             + "no linger); schedules from this process start here at once; no per-task API key";
     }
 

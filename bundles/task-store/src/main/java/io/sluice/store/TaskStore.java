@@ -1,5 +1,7 @@
 package io.sluice.store;
 
+import java.time.Instant;
+
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -60,6 +62,28 @@ public interface TaskStore {
      * @since 1.2
      */
     TaskSearchResult searchAfter(TaskQuery query, StoredTask after, int size);
+
+    /**
+     * Renews {@code node}'s lease: one small document per node, written at every renewal.
+     *
+     * @since 1.2
+     */
+    void renewLease(String node, Instant now);
+
+    /**
+     * Removes {@code node}'s lease, when it stops: other nodes then treat it as gone at once rather than after the
+     * lapse time.
+     *
+     * @since 1.2
+     */
+    void dropLease(String node);
+
+    /**
+     * Every node's lease, as last renewed. Sees renewals within about a second.
+     *
+     * @since 1.2
+     */
+    java.util.List<NodeLease> leases();
 
     /** How many tasks match, by type. Sees writes within about a second. */
     java.util.Map<String, Long> countByType(TaskQuery query);

@@ -38,8 +38,14 @@ public final class InProcessScheduler {
      * defaults of {@link SchedulerConfig}.
      */
     public Runner runner(String nodeId, int capacity, Duration staleAfter, Duration heartbeat, Duration poll) {
+        return runner(nodeId, capacity, staleAfter, heartbeat, poll, Duration.ofSeconds(2), Duration.ofSeconds(6));
+    }
+
+    /** {@link #runner(String, int, Duration, Duration, Duration)} with the node lease's renewal and lapse times. */
+    public Runner runner(String nodeId, int capacity, Duration staleAfter, Duration heartbeat, Duration poll,
+                         Duration leaseRenewal, Duration leaseLapse) {
         SchedulerSettings settings = new SchedulerSettings(nodeId, capacity, staleAfter, heartbeat, poll, Duration.ofSeconds(10),
-            Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), 10L * 1024 * 1024);
+            Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), 10L * 1024 * 1024, leaseRenewal, leaseLapse);
         TaskRunner runner = new TaskRunner(store, types, settings, Clock.systemUTC(),
             new TaskLifecycle(store, new TaskTransitions(new Staleness(staleAfter)), Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE),
             RunCredentials.NONE);

@@ -23,6 +23,15 @@ public @interface SchedulerConfig {
         min = "1")
     int heartbeatIntervalSeconds() default 10;
 
+    @AttributeDefinition(name = "Lease renewal (s)",
+        description = "How often this node renews its lease, the one sign of life other nodes judge it by.", min = "1")
+    int leaseRenewalSeconds() default 2;
+
+    @AttributeDefinition(name = "Lease lapses after (s)",
+        description = "A node whose lease was not renewed for this long (by the observing node's clock) is gone: its "
+            + "tasks are taken over at once. At least two renewal intervals.", min = "2")
+    int leaseLapseSeconds() default 6;
+
     @AttributeDefinition(name = "Poll interval (ms)",
         description = "How often this node looks for queued tasks that other nodes scheduled or released.", min = "10")
     int pollIntervalMillis() default 500;

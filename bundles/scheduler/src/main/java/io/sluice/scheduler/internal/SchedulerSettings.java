@@ -20,10 +20,12 @@ import org.osgi.framework.BundleContext;
  * @param retryBackoffMax the longest retry wait
  * @param cleanupAfter idle time after which finished tasks are deleted
  * @param maxPayloadBytes the largest result stored
+ * @param leaseRenewal how often this node renews its lease
+ * @param leaseLapse how long a node's lease goes unrenewed before other nodes take its tasks over
  */
 record SchedulerSettings(String nodeId, int capacity, Duration staleAfter, Duration heartbeatInterval,
                          Duration pollInterval, Duration cancelGrace, Duration retryBackoff, Duration retryBackoffMax,
-                         Duration cleanupAfter, long maxPayloadBytes) {
+                         Duration cleanupAfter, long maxPayloadBytes, Duration leaseRenewal, Duration leaseLapse) {
 
     SchedulerSettings {
         if (capacity < 1) {
@@ -33,12 +35,16 @@ record SchedulerSettings(String nodeId, int capacity, Duration staleAfter, Durat
             throw new IllegalArgumentException("staleAfterSeconds (" + staleAfter.toSeconds() + ") must be at least twice "
                 + "heartbeatIntervalSeconds (" + heartbeatInterval.toSeconds() + "), or live runs would look dead");
         }
+        if (leaseLapse.compareTo(leaseRenewal.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("leaseLapseSeconds (" + leaseLapse.toSeconds() + ") must be at least twice "
+                + "leaseRenewalSeconds (" + leaseRenewal.toSeconds() + "), or live nodes would look gone");
+        }
     }
 
     /** The same settings under another node id. */
     SchedulerSettings withNodeId(String id) {
         return new SchedulerSettings(id, capacity, staleAfter, heartbeatInterval, pollInterval, cancelGrace, retryBackoff,
-            retryBackoffMax, cleanupAfter, maxPayloadBytes);
+            retryBackoffMax, cleanupAfter, maxPayloadBytes, leaseRenewal, leaseLapse);
     }
 
     static SchedulerSettings from(SchedulerConfig config, BundleContext context) {
@@ -47,7 +53,8 @@ record SchedulerSettings(String nodeId, int capacity, Duration staleAfter, Durat
             Duration.ofSeconds(config.heartbeatIntervalSeconds()), Duration.ofMillis(config.pollIntervalMillis()),
             Duration.ofSeconds(config.cancelGraceSeconds()), Duration.ofMillis(config.retryBackoffMillis()),
             Duration.ofSeconds(config.retryBackoffMaxSeconds()), Duration.ofDays(config.cleanupAfterDays()),
-            config.maxPayloadBytes());
+            config.maxPayloadBytes(), Duration.ofSeconds(config.leaseRenewalSeconds()),
+            Duration.ofSeconds(config.leaseLapseSeconds()));
     }
 
     /** {@code <host name>-<karaf.name>}: distinct for nodes on distinct hosts, or with distinct Karaf names. */

@@ -60,8 +60,12 @@ import org.slf4j.MDC;
  *       retried with exponential backoff and jitter until {@code maxAttempts} attempts failed. A run past its timeout
  *       is cancelled and counts as a failed attempt. A run that ignores its signal for {@code cancelGrace} is
  *       abandoned: its slot is freed and its task written as if it had stopped.</li>
- *   <li><b>Reaping.</b> Any node finishes the work of a dead one: a claim whose node stopped beating for
- *       {@code staleAfter} is queued again (or failed as node_lost), a cancellation nobody finishes becomes
+ *   <li><b>Leases.</b> Every {@code leaseRenewal} the node renews its lease, one small document whatever the number of
+ *       runs; other nodes decide it is gone when its lease was not renewed for {@code leaseLapse} by their own clock
+ *       ({@link NodeLiveness}).</li>
+ *   <li><b>Reaping.</b> Any node finishes the work of a dead one: a claim whose node's lease lapsed, or whose node
+ *       stopped beating for {@code staleAfter}, is queued again (or failed as node_lost); a paused node that comes
+ *       back finds its claims gone, fenced by the conditional writes. A cancellation nobody finishes becomes
  *       {@code canceled}. Finished tasks idle for {@code cleanupAfter} are deleted. Every node may do this at once:
  *       the writes are conditional.</li>
  * </ul>
@@ -90,6 +94,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private ScheduledFuture<?> polling;
     private ScheduledFuture<?> beating;
     private ScheduledFuture<?> reaping;
+    private ScheduledFuture<?> leasing;
+    private final NodeLiveness liveness = new NodeLiveness(System::nanoTime);
     private final Map<String, Run<?>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
     private final AtomicBoolean pollPending = new AtomicBoolean();
@@ -128,7 +134,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     /** (Re)schedules polling, heartbeats and reaping at the intervals of {@code next}. */
     private synchronized void schedulePeriodic(SchedulerSettings next) {
-        for (ScheduledFuture<?> periodic : new ScheduledFuture<?>[] {polling, beating, reaping}) {
+        for (ScheduledFuture<?> periodic : new ScheduledFuture<?>[] {polling, beating, reaping, leasing}) {
             if (periodic != null) {
                 periodic.cancel(false);
             }
@@ -139,6 +145,15 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         beating = timers.scheduleWithFixedDelay(guarded("heartbeat", this::beatAll), beat, beat, TimeUnit.MILLISECONDS);
         // Reap at every poll: a dead node's tasks run again within staleAfter + one poll of its last heartbeat.
         reaping = timers.scheduleWithFixedDelay(guarded("reap", this::reap), jitter(poll), poll, TimeUnit.MILLISECONDS);
+        long lease = next.leaseRenewal().toMillis();
+        leasing = timers.scheduleWithFixedDelay(guarded("lease", this::renewLease), 0, lease, TimeUnit.MILLISECONDS);
+    }
+
+    /** One write per renewal, however many tasks run here: the node's sign of life. */
+    private void renewLease() {
+        if (!stopping) {
+            store.renewLease(settings.nodeId(), clock.instant());
+        }
     }
 
     /**
@@ -165,7 +180,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             slots.resize(next.capacity() - previous.capacity());
         }
         if (!next.pollInterval().equals(previous.pollInterval())
-                || !next.heartbeatInterval().equals(previous.heartbeatInterval())) {
+                || !next.heartbeatInterval().equals(previous.heartbeatInterval())
+                || !next.leaseRenewal().equals(previous.leaseRenewal())) {
             schedulePeriodic(next);
         }
         LOG.info("Task runner of node {} reconfigured: capacity {}, heartbeat {} s, stale after {} s, poll {} ms",
@@ -585,7 +601,30 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     // ---- the work of dead nodes, and old tasks ---------------------------------------------------------------
 
+    /** Takes over the claims of nodes whose lease lapsed, at once rather than when each claim turns stale. */
+    private void reapLapsedLeases() {
+        Set<String> lapsed = liveness.lapsed(store.leases(), settings.nodeId(), settings.leaseLapse());
+        if (lapsed.isEmpty()) {
+            return;
+        }
+        TaskQuery claims = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED)).withClaimed(true);
+        for (StoredTask task : store.search(claims, 0, 500).tasks()) {
+            TaskDocument doc = task.document();
+            if (!lapsed.contains(doc.node()) || running.containsKey(key(doc.space(), doc.id()))) {
+                continue;
+            }
+            int maxAttempts = types.definition(doc.type()).map(TaskRunner::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
+            Result reaped = runs.reap(doc.space(), doc.id(), maxAttempts, doc.node());
+            revokeIfEnded(reaped);
+            if (reaped.kind() == Kind.WRITTEN) {
+                LOG.info("Took over task {} from node {}, whose lease lapsed: now {}", doc.id(), doc.node(),
+                    reaped.document().status().wireName());
+            }
+        }
+    }
+
     private void reap() {
+        reapLapsedLeases();
         Instant now = clock.instant();
         TaskQuery staleClaims = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED))
             .withClaimed(true).withHeartbeatBefore(now.minus(settings.staleAfter()));
@@ -665,6 +704,11 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             }
         }
         timers.shutdownNow();
+        try {
+            store.dropLease(settings.nodeId());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the lease of node {}: other nodes will see it lapse", settings.nodeId(), e);
+        }
         LOG.info("Task runner of node {} stopped", settings.nodeId());
     }
 

@@ -100,6 +100,11 @@ final class TaskRuns {
     }
 
     Result reap(String space, String id, int maxAttempts) {
-        return lifecycle.apply(space, id, new Reap(maxAttempts));
+        return reap(space, id, maxAttempts, null);
+    }
+
+    /** A reap that also takes over from {@code lapsedNode}, whose lease lapsed. */
+    Result reap(String space, String id, int maxAttempts, String lapsedNode) {
+        return lifecycle.apply(space, id, new Reap(maxAttempts, lapsedNode));
     }
 }

@@ -128,8 +128,14 @@ final class TaskTransitions {
     record Release(RunId run) implements Action {
     }
 
-    /** Any node finishing the work of a dead one. */
-    record Reap(int maxAttempts) implements Action {
+    /**
+     * Any node finishing the work of a dead one: a node gone silent for {@code staleAfter}, or {@code lapsedNode}, a
+     * node whose lease lapsed (null when the reaper judges by staleness alone).
+     */
+    record Reap(int maxAttempts, String lapsedNode) implements Action {
+        Reap(int maxAttempts) {
+            this(maxAttempts, null);
+        }
     }
 
     /** What to do. */
@@ -320,13 +326,16 @@ final class TaskTransitions {
         }
         TaskRecord record = current.get();
         TaskDocument task = record.document();
-        boolean stale = staleness.isStale(record, now);
+        boolean leaseLapsed = task.node() != null && task.node().equals(reap.lapsedNode());
+        boolean stale = leaseLapsed || staleness.isStale(record, now);
         if (task.status() == TaskStatus.BEING_CANCELED && (stale || task.node() == null)) {
             return new Write(record.next(canceled(task, now)));
         }
         if (task.status() == TaskStatus.IN_PROGRESS && stale && task.node() != null) {
-            TaskError lost = new TaskError("node_lost", "node " + task.node() + " stopped sending heartbeats"
-                + (task.heartbeatAt() == null ? "" : " after " + task.heartbeatAt()));
+            TaskError lost = leaseLapsed
+                ? new TaskError("node_lost", "the lease of node " + task.node() + " lapsed")
+                : new TaskError("node_lost", "node " + task.node() + " stopped sending heartbeats"
+                    + (task.heartbeatAt() == null ? "" : " after " + task.heartbeatAt()));
             if (failedAttempts(task) + 1 < reap.maxAttempts()) {
                 return new Write(record.next(with(task).node(null).heartbeatAt(null).updatedAt(now)
                     .attempts(ended(task, now, Outcome.NODE_LOST, lost)).build()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
 import io.sluice.opensearch.node.OpenSearchExtension;
+import io.sluice.store.StoredTask;
 import io.sluice.store.TaskQuery;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.ScheduleRequest;
@@ -157,6 +158,106 @@ class MultiNodeTest {
             .collect(Collectors.groupingBy(e -> e.task, Collectors.counting()));
         assertEquals(40, ends.size(), "every queued task completed a run");
         assertEquals(Set.of(1L), Set.copyOf(ends.values()), "a task ran to completion more than once");
+    }
+
+    @Test
+    void aNodeKilledWithoutAWordHasItsTasksRunAgainWhenItsLeaseLapsesNotWhenTheyTurnStale() throws Exception {
+        Path logB = logs.resolve("lease-b.log");
+        Path logA = logs.resolve("lease-a.log");
+        Process b = nodeProcess("node-b", logB);
+        try {
+            NodeTaskClient scheduler = new NodeTaskClient(t.store, types(logA, "scheduler"), t.access, Duration.ofSeconds(60),
+                Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+            for (int i = 0; i < 10; i++) {
+                scheduler.schedule(ScheduleRequest.of("work").id("leased-" + i).params(Map.of("millis", 1500)).build(), ADMIN);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> startedOn(logB).size() >= 3);
+            Instant killed = Instant.now();
+            b.destroyForcibly().waitFor();
+            Set<String> heldByB = new java.util.HashSet<>(startedOn(logB));
+            read(logB).stream().filter(e -> e.kind.equals("end")).forEach(e -> heldByB.remove(e.task));
+
+            // Runs turn stale only after a minute here: what brings them back sooner is the lease alone.
+            try (Node a = new Node("node-a", t.store, types(logA, "node-a"), t.access, Node.leaseSettings("node-a", 10))) {
+                awaitCompleted(10, Duration.ofSeconds(50));
+            }
+            assertFalse(heldByB.isEmpty());
+            Map<String, TaskDocument> tasks = completed().stream().collect(Collectors.toMap(TaskDocument::id, Function.identity()));
+            for (String id : heldByB) {
+                AttemptRecord lost = tasks.get(id).attempts().get(0);
+                assertEquals("node-b", lost.node(), id);
+                assertEquals(AttemptRecord.Outcome.NODE_LOST, lost.outcome(), id);
+                assertTrue(lost.error().message().contains("lease"), id + ": " + lost.error());
+                Event rerun = read(logA).stream().filter(e -> e.task.equals(id) && e.kind.equals("start")).findFirst().orElseThrow();
+                // A correctness bound, not a timing goal: sooner than staleness (60 s) could have done it.
+                long after = rerun.at.toEpochMilli() - killed.toEpochMilli();
+                assertTrue(after < 50_000, id + " ran again " + after + " ms after the kill");
+            }
+        } finally {
+            b.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aNodePausedPastItsLeaseThatComesBackDoesNotWriteOverTheNewOwner() throws Exception {
+        Path logB = logs.resolve("paused-b.log");
+        Path logA = logs.resolve("paused-a.log");
+        Process b = nodeProcess("node-b", logB);
+        try {
+            NodeTaskClient scheduler = new NodeTaskClient(t.store, types(logA, "scheduler"), t.access, Duration.ofSeconds(60),
+                Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+            scheduler.schedule(ScheduleRequest.of("work").id("paused").params(Map.of("millis", 4000)).build(), ADMIN);
+            await().atMost(Duration.ofSeconds(30)).until(() -> startedOn(logB).contains("paused"));
+            signal("STOP", b);
+            StoredTask done;
+            try (Node a = new Node("node-a", t.store, types(logA, "node-a"), t.access, Node.leaseSettings("node-a", 10))) {
+                done = await().atMost(Duration.ofSeconds(50)).until(() -> t.store.get("default", "paused").orElseThrow(),
+                    task -> task.document().status() == TaskStatus.COMPLETED);
+            }
+            long renewalsAtResume = leaseRenewals("node-b");
+            signal("CONT", b);
+            // node-b lives on for longer than its run had left (4 s at most) and its heartbeats (every second) take:
+            // whatever it was going to write about the task, it has tried.
+            await().atMost(Duration.ofSeconds(60)).until(() -> leaseRenewals("node-b") >= renewalsAtResume + 6);
+            StoredTask after = t.store.get("default", "paused").orElseThrow();
+            assertEquals(done.version(), after.version(), "the paused node wrote over the new owner: " + after.document());
+            assertEquals(TaskStatus.COMPLETED, after.document().status());
+            List<AttemptRecord> attempts = after.document().attempts();
+            assertEquals("node-b", attempts.get(0).node());
+            assertEquals(AttemptRecord.Outcome.NODE_LOST, attempts.get(0).outcome());
+            assertEquals("node-a", attempts.get(attempts.size() - 1).node());
+        } finally {
+            b.destroyForcibly();
+        }
+    }
+
+    /** A node in a process of its own whose lease decides its liveness; returns once it runs. */
+    private Process nodeProcess(String id, Path log) throws IOException {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), NodeProcess.class.getName(),
+            node.httpUri().toString(), t.prefix, id, log.toString(), "lease")
+            .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("READY")) {
+            // the child's start-up chatter
+        }
+        assertEquals("READY", line, "the node process did not start");
+        // Keep draining its output, so a chatty child never blocks on a full pipe.
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "drain-" + id);
+        drain.setDaemon(true);
+        drain.start();
+        return process;
+    }
+
+    private static void signal(String signal, Process process) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor(),
+            "kill -" + signal);
+    }
+
+    private long leaseRenewals(String node) {
+        return t.store.leases().stream().filter(l -> l.node().equals(node)).mapToLong(io.sluice.store.NodeLease::renewals)
+            .findFirst().orElse(-1);
     }
 
     private Node node(String id, int capacity, Path log) {

@@ -29,8 +29,20 @@ final class Node implements AutoCloseable {
 
     /** The fast settings with another poll interval. */
     static SchedulerSettings settings(String id, int capacity, Duration poll) {
+        // The lease lapses after staleness: tests of staleness see staleness decide.
         return new SchedulerSettings(id, capacity, Duration.ofSeconds(3), Duration.ofSeconds(1), poll,
-            Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(7), 10L * 1024 * 1024);
+            Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(7), 10L * 1024 * 1024,
+            Duration.ofSeconds(1), Duration.ofSeconds(6));
+    }
+
+    /**
+     * Settings where the lease decides: a node's runs turn stale only after a minute, its lease lapses after 3 s of
+     * silence (renewed every second).
+     */
+    static SchedulerSettings leaseSettings(String id, int capacity) {
+        return new SchedulerSettings(id, capacity, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(7), 10L * 1024 * 1024,
+            Duration.ofSeconds(1), Duration.ofSeconds(3));
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
 
 /**
  * A scheduler node in a process of its own, for tests that kill it ({@code kill -9}, not a polite stop):
- * {@code NodeProcess <opensearch url> <index prefix> <node id> <run log>}. Prints {@code READY} once it runs.
+ * {@code NodeProcess <opensearch url> <index prefix> <node id> <run log> [lease]}. Prints {@code READY} once it runs.
  */
 public final class NodeProcess {
 
@@ -25,7 +25,8 @@ public final class NodeProcess {
         TaskStore store = Tasks.store(client, args[1]);
         TaskTypes types = new TaskTypes();
         types.register(new LoggedWork(args[2], Path.of(args[3])), 1, "test", 1);
-        SchedulerSettings settings = Node.settings(args[2], 5);
+        // An optional fifth argument "lease": the lease decides liveness (see Node.leaseSettings).
+        SchedulerSettings settings = args.length > 4 && args[4].equals("lease") ? Node.leaseSettings(args[2], 5) : Node.settings(args[2], 5);
         new TaskRunner(store, types, settings, Clock.systemUTC(),
             new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
                 TaskLifecycle.BeforeWrite.NONE),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.opensearch.SystemIndex;
 import io.sluice.store.DocVersion;
+import io.sluice.store.NodeLease;
 import io.sluice.store.StoreConflictException;
 import io.sluice.store.StoreHealth;
 import io.sluice.store.TaskChanges;
@@ -79,6 +80,8 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
 
     private final OpenSearchClient client;
     private final SystemIndex index;
+    // Node leases: a document per node in <prefix>-nodes, renewed every few seconds.
+    private final SystemIndex nodes;
     private final String alias;
     private final Logger log;
     private final StoredTaskJson json = new StoredTaskJson();
@@ -130,6 +133,9 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
             log);
         this.alias = index.alias();
         index.ensureIfReachable();
+        this.nodes = new SystemIndex(client, indexPrefix + "-nodes", OpenSearchTaskStore.class.getResourceAsStream("node-index.json"),
+            log);
+        nodes.ensureIfReachable();
         this.feed = new TaskChangeFeed(cachedTasks, freshness(feedInterval), cacheMaxAge, System::nanoTime);
         this.commits = new GroupCommit(client, index, log, 500, 0);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -305,6 +311,40 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
             }
             throw translate("delete task " + id, e);
         }
+    }
+
+    @Override
+    public void renewLease(String node, Instant now) {
+        Map<String, Object> lease = Map.of("node", node, "renewed_at", now.toString());
+        nodes.write("renew the lease of node " + node, () -> client.index(i -> i.index(nodes.alias()).id(node).document(lease)
+            .requireAlias(true)));
+    }
+
+    @Override
+    public void dropLease(String node) {
+        try {
+            client.delete(d -> d.index(nodes.alias()).id(node));
+        } catch (IOException | OpenSearchException e) {
+            if (!SystemIndex.isIndexMissing(e) && SystemIndex.status(e) != 404) {
+                throw SystemIndex.failure("drop the lease of node " + node, e);
+            }
+        }
+    }
+
+    @Override
+    public List<NodeLease> leases() {
+        return nodes.read("read node leases", () -> {
+            List<NodeLease> leases = new ArrayList<>();
+            for (Hit<ObjectNode> hit : client.search(s -> s.index(nodes.alias()).size(1000).seqNoPrimaryTerm(true), ObjectNode.class)
+                    .hits().hits()) {
+                ObjectNode source = hit.source();
+                if (source != null && source.hasNonNull("node") && source.hasNonNull("renewed_at")) {
+                    leases.add(new NodeLease(source.get("node").asText(), Instant.parse(source.get("renewed_at").asText()),
+                        hit.seqNo() == null ? 0 : hit.seqNo()));
+                }
+            }
+            return leases;
+        }, List.of());
     }
 
     @Override
