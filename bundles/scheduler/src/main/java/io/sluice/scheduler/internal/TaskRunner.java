@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -76,6 +78,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
     private static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
     private static final int DEFAULT_MAX_ATTEMPTS = 3;
+    private static final int BEATERS = 8;
     private static final Set<TaskStatus> TERMINAL =
         Set.of(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELED, TaskStatus.ACKNOWLEDGED);
 
@@ -89,6 +92,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timers;
+    // Sends the heartbeats of one tick concurrently, so that they share bulk requests.
+    private final ThreadPoolExecutor beaters;
     private final Slots slots;
     // The periodic activities, rescheduled when their interval changes. Guarded by this.
     private ScheduledFuture<?> polling;
@@ -124,6 +129,9 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         // Every run has a timeout timer; ended runs cancel theirs, which must then leave the queue.
         timerPool.setRemoveOnCancelPolicy(true);
         this.timers = timerPool;
+        this.beaters = new ThreadPoolExecutor(BEATERS, BEATERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            named("sluice-heartbeats-" + settings.nodeId()));
+        beaters.allowCoreThreadTimeOut(true);
         types.addListener(this);
         schedulePeriodic(settings);
         timers.scheduleWithFixedDelay(guarded("cleanup", this::cleanup), jitter(Duration.ofMinutes(1).toMillis()),
@@ -518,8 +526,19 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     // ---- heartbeats and progress -----------------------------------------------------------------------------
 
     private void beatAll() {
-        for (Run<?> run : List.copyOf(running.values())) {
-            beat(run);
+        List<Run<?>> all = List.copyOf(running.values());
+        if (all.size() <= 1) {
+            all.forEach(this::beat);
+            return;
+        }
+        // Several beats in flight at once share the store's batches: a tick costs a few bulk requests, not one per run.
+        CompletableFuture<?>[] beats = all.stream()
+            .map(run -> CompletableFuture.runAsync(() -> beat(run), beaters))
+            .toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(beats).join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            // Stopping: the beaters were shut down under us.
         }
     }
 
@@ -704,6 +723,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             }
         }
         timers.shutdownNow();
+        beaters.shutdownNow();
         try {
             store.dropLease(settings.nodeId());
         } catch (RuntimeException e) {
@@ -721,6 +741,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         stopping = true;
         types.removeListener(this);
         timers.shutdownNow();
+        beaters.shutdownNow();
         workers.shutdownNow();
     }
 
