@@ -41,8 +41,8 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
  *       write);</li>
  *   <li>completed no-op tasks per second on one node, against raw GET + conditional write cycles (three per task);</li>
  *   <li>cancel latency on the same node (cancel call to the run seeing its signal), against one raw read + write;</li>
- *   <li>recovery from a dead node with the default timings (stale after 30 s, heartbeat 10 s, poll 500 ms), against
- *       the bound staleAfter + one poll.</li>
+ *   <li>recovery from a dead node with the default timings (stale after 30 s, heartbeat 10 s, lease renewed every
+ *       2 s and lapsing after 6 s, poll 500 ms), against the lease's bound: lapse + one refresh (1 s) + one poll.</li>
  * </ul>
  * <pre>./sluice bench scheduler    (-Dwarmup=5 -Dmeasure=10 seconds; -Drecoveries=3)</pre>
  */
@@ -52,6 +52,8 @@ public final class SchedulerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     // The scheduler's defaults (etc/io.sluice.scheduler.cfg).
     private static final Duration STALE_AFTER = Duration.ofSeconds(30);
+    // The scheduler's default lease lapse (InProcessScheduler.runner uses the defaults).
+    private static final Duration LEASE_LAPSE = Duration.ofSeconds(6);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(500);
 
@@ -181,10 +183,11 @@ public final class SchedulerBenchmark {
 
             // ---- recovery from a dead node, default timings
             System.out.println();
-            System.out.printf("Recovery from a dead node (stale after %d s, heartbeat %d s, poll %d ms), %d runs:%n",
-                STALE_AFTER.toSeconds(), HEARTBEAT.toSeconds(), POLL.toMillis(), recoveries);
+            System.out.printf("Recovery from a dead node (stale after %d s, heartbeat %d s, lease lapsing after %d s, poll %d ms), "
+                + "%d runs:%n", STALE_AFTER.toSeconds(), HEARTBEAT.toSeconds(), LEASE_LAPSE.toSeconds(), POLL.toMillis(), recoveries);
             runner.stop();
-            long bound = STALE_AFTER.plus(POLL).toMillis();
+            // Without leases the bound was staleAfter + one poll (30.5 s).
+            long bound = LEASE_LAPSE.plus(Duration.ofSeconds(1)).plus(POLL).toMillis();
             for (int r = 0; r < recoveries; r++) {
                 InProcessScheduler.Runner doomed = scheduler.runner("doomed-" + r, 10, STALE_AFTER, HEARTBEAT, POLL).local();
                 String id = "recover-" + r;
@@ -200,7 +203,7 @@ public final class SchedulerBenchmark {
                 InProcessScheduler.Runner survivor = scheduler.runner("survivor-" + r, 10, STALE_AFTER, HEARTBEAT, POLL);
                 again.await(120, TimeUnit.SECONDS);
                 long recovered = (probe.startedAt(id) - died) / 1_000_000;
-                System.out.printf(Locale.ROOT, "  run %d: ran again %.1f s after the node died   | x%.2f of staleAfter + one poll (%.1f s)%n",
+                System.out.printf(Locale.ROOT, "  run %d: ran again %.1f s after the node died   | x%.2f of lapse + refresh + poll (%.1f s)%n",
                     r + 1, recovered / 1000.0, recovered / (double) bound, bound / 1000.0);
                 survivor.stop();
             }
