@@ -27,6 +27,7 @@ import org.junit.rules.TestWatcher;
 import org.junit.runner.Description;
 import org.junit.runners.MethodSorters;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -276,7 +277,16 @@ public class WebPageIT {
     }
 
     private static void click(By locator) {
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
+        // The page renders again when a task's status or progress changes: the element found a moment ago may have
+        // been replaced by the time it is clicked. Find it again and click the one that is there.
+        new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(d);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 
     private static void await(By locator) {
