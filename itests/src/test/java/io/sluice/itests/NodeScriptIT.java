@@ -4,15 +4,21 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
  * The distribution's {@code bin/sluice}, as scripts and operators use it: start, status (its exact format), a refused
- * second start, one-shot console commands and their exit status, and a stop that leaves no process behind.
+ * second start, one-shot console commands and their exit status, the console commands the demo relies on, and a stop
+ * that leaves no process behind.
  */
 public class NodeScriptIT {
 
@@ -72,6 +78,16 @@ public class NodeScriptIT {
         assertConsole(1, "is being canceled", "task:schedule --stream logs sample_sleep");
         assertConsole(1, "only a completed task can be acknowledged", "task:ack sample_sleep_logs");
         assertConsole(1, "field 'steps': expected an integer", "task:schedule --stream logs.b --params '{\"steps\": \"x\"}' sample_sleep");
+
+        // Every console command the source checkout's ./sluice (the demo) runs exists here: the demo once called
+        // one that did not, and nothing else would notice.
+        Set<String> demoCommands = Pattern.compile("console \"([a-z]+:[a-z-]+)")
+            .matcher(Files.readString(Path.of(System.getProperty("sluice.script")))).results().map(m -> m.group(1))
+            .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue("no console command found in ./sluice", demoCommands.contains("streams:identify"));
+        for (String command : demoCommands) {
+            assertConsole(0, command, command + " --help");
+        }
 
         DistributionNode.Result stop = sluice(120, "stop");
         assertEquals(stop.output(), 0, stop.exit());
