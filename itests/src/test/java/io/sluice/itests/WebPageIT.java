@@ -93,6 +93,7 @@ public class WebPageIT {
             big.append(Files.readString(samples.resolve("HDFS_1k.log"))).append(Files.readString(samples.resolve("Mac_1k.log")));
         }
         ingest("logs.big", big.toString());
+        ingest("logs.emptied", "2026-01-01T00:00:00Z one line, deleted before it is identified\n");
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -154,6 +155,24 @@ public class WebPageIT {
         click(By.cssSelector("tr[data-task='streams_feature_identification_logs.web'] a"));
         await(By.cssSelector("#task-history table"));
         screenshot("task-detail");
+    }
+
+    @Test
+    public void t1b_anIdentificationThatFailsShowsItsErrorAndOffersToTryAgain() throws Exception {
+        // A stream whose documents are gone: the task fails with no_documents, as a user's empty time range would.
+        HttpResponse<String> emptied = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + node.env.get("SLUICE_OPENSEARCH_PORT") + "/logs.emptied/_delete_by_query?refresh=true"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(emptied.body(), emptied.body().contains("\"deleted\":1"));
+        // Still logged in as admin from t1.
+        browser.get(page() + "#/streams/logs.emptied");
+        click(By.id("identify"));
+        await(By.cssSelector("#identification[data-status='failed']"));
+        String error = browser.findElement(By.cssSelector("#identification [data-testid='error']")).getText();
+        assertTrue(error, error.startsWith("no_documents: "));
+        assertTrue(browser.findElement(By.id("identify")).getText().contains("Try again"));
+        screenshot("stream-failed");
     }
 
     @Test
