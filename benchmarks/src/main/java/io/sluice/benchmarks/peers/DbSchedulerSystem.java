@@ -4,7 +4,6 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,10 +37,7 @@ final class DbSchedulerSystem implements PeerSystem {
     private SchedulerClient client;
 
     DbSchedulerSystem(String jdbc, Runs runs) {
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(jdbc);
-        pool.setMaximumPoolSize(48);
-        this.dataSource = new HikariDataSource(pool);
+        this.dataSource = Postgres.pool(jdbc);
         this.task = Tasks.oneTime("peer-probe").execute((instance, context) -> {
             if (runs.started(instance.getId())) {
                 blockUntilInterrupted();

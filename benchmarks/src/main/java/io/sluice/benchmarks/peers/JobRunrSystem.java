@@ -1,6 +1,5 @@
 package io.sluice.benchmarks.peers;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,10 +26,7 @@ final class JobRunrSystem implements PeerSystem {
     private JobScheduler scheduler;
 
     JobRunrSystem(String jdbc, Runs runs) {
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(jdbc);
-        pool.setMaximumPoolSize(48);
-        this.dataSource = new HikariDataSource(pool);
+        this.dataSource = Postgres.pool(jdbc);
         Jobs.runs = runs;
     }
 

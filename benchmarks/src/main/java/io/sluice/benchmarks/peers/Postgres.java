@@ -1,5 +1,7 @@
 package io.sluice.benchmarks.peers;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -112,5 +114,13 @@ final class Postgres implements AutoCloseable {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The connection pool both peers use: HikariCP, larger than their 32 worker threads. */
+    static HikariDataSource pool(String jdbc) {
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(jdbc);
+        pool.setMaximumPoolSize(48);
+        return new HikariDataSource(pool);
     }
 }

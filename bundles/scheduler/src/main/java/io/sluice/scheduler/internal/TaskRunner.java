@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private ScheduledFuture<?> reaping;
     private ScheduledFuture<?> leasing;
     private final NodeLiveness liveness = new NodeLiveness(System::nanoTime);
+    // Lapsed nodes none of whose claims the last pass found; touched by the reaper only.
+    private final Set<String> settledLapses = ConcurrentHashMap.newKeySet();
     private final Map<String, Run<?>> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
     private final AtomicBoolean pollPending = new AtomicBoolean();
@@ -620,18 +623,28 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     // ---- the work of dead nodes, and old tasks ---------------------------------------------------------------
 
-    /** Takes over the claims of nodes whose lease lapsed, at once rather than when each claim turns stale. */
+    /**
+     * Takes over the claims of nodes whose lease lapsed, at once rather than when each claim turns stale. A lapsed node
+     * whose last pass found none of its claims is not searched for again while it stays lapsed: a dead node's lease
+     * document stays, and its lapse would otherwise cost a search at every poll for good.
+     */
     private void reapLapsedLeases() {
         Set<String> lapsed = liveness.lapsed(store.leases(), settings.nodeId(), settings.leaseLapse());
-        if (lapsed.isEmpty()) {
+        // A node that renewed since is judged afresh if it lapses again.
+        settledLapses.retainAll(lapsed);
+        Set<String> pending = new HashSet<>(lapsed);
+        pending.removeAll(settledLapses);
+        if (pending.isEmpty()) {
             return;
         }
+        Set<String> holding = new HashSet<>();
         TaskQuery claims = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS, TaskStatus.BEING_CANCELED)).withClaimed(true);
         for (StoredTask task : store.search(claims, 0, 500).tasks()) {
             TaskDocument doc = task.document();
-            if (!lapsed.contains(doc.node()) || running.containsKey(key(doc.space(), doc.id()))) {
+            if (!pending.contains(doc.node()) || running.containsKey(key(doc.space(), doc.id()))) {
                 continue;
             }
+            holding.add(doc.node());
             int maxAttempts = types.definition(doc.type()).map(TaskRunner::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
             Result reaped = runs.reap(doc.space(), doc.id(), maxAttempts, doc.node());
             revokeIfEnded(reaped);
@@ -640,6 +653,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                     reaped.document().status().wireName());
             }
         }
+        pending.removeAll(holding);
+        settledLapses.addAll(pending);
     }
 
     private void reap() {

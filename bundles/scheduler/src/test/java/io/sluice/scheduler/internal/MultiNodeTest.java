@@ -85,17 +85,8 @@ class MultiNodeTest {
     void killingANodeMidRunLosesNoTaskAndItsTasksRunAgainElsewhereAfterStaleAfter() throws Exception {
         Path logB = logs.resolve("node-b.log");
         Path logA = logs.resolve("node-a.log");
-        Process b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), NodeProcess.class.getName(),
-            node.httpUri().toString(), t.prefix, "node-b", logB.toString())
-            .redirectErrorStream(true).start();
+        Process b = nodeProcess("node-b", logB, false);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("READY")) {
-                // the child's start-up chatter
-            }
-            assertEquals("READY", line, "the node process did not start");
             // Queued from a client that runs nothing itself: node-b picks them up by polling.
             NodeTaskClient scheduler = new NodeTaskClient(t.store, types(logA, "scheduler"), t.access, Duration.ofSeconds(3),
                 Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
@@ -164,7 +155,7 @@ class MultiNodeTest {
     void aNodeKilledWithoutAWordHasItsTasksRunAgainWhenItsLeaseLapsesNotWhenTheyTurnStale() throws Exception {
         Path logB = logs.resolve("lease-b.log");
         Path logA = logs.resolve("lease-a.log");
-        Process b = nodeProcess("node-b", logB);
+        Process b = nodeProcess("node-b", logB, true);
         try {
             NodeTaskClient scheduler = new NodeTaskClient(t.store, types(logA, "scheduler"), t.access, Duration.ofSeconds(60),
                 Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
@@ -202,7 +193,7 @@ class MultiNodeTest {
     void aNodePausedPastItsLeaseThatComesBackDoesNotWriteOverTheNewOwner() throws Exception {
         Path logB = logs.resolve("paused-b.log");
         Path logA = logs.resolve("paused-a.log");
-        Process b = nodeProcess("node-b", logB);
+        Process b = nodeProcess("node-b", logB, true);
         try {
             NodeTaskClient scheduler = new NodeTaskClient(t.store, types(logA, "scheduler"), t.access, Duration.ofSeconds(60),
                 Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
@@ -231,16 +222,25 @@ class MultiNodeTest {
         }
     }
 
-    /** A node in a process of its own whose lease decides its liveness; returns once it runs. */
-    private Process nodeProcess(String id, Path log) throws IOException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /**
+     * A node in a process of its own ({@link NodeProcess}), with the fast test settings or, with {@code lease}, the
+     * settings where its lease decides its liveness; returns once it runs.
+     */
+    private Process nodeProcess(String id, Path log, boolean lease) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), NodeProcess.class.getName(),
-            node.httpUri().toString(), t.prefix, id, log.toString(), "lease")
-            .redirectErrorStream(true).start();
+            node.httpUri().toString(), t.prefix, id, log.toString()));
+        if (lease) {
+            command.add("lease");
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.equals("READY")) {
             // the child's start-up chatter
+        }
+        if (line == null) {
+            process.destroyForcibly();
         }
         assertEquals("READY", line, "the node process did not start");
         // Keep draining its output, so a chatty child never blocks on a full pipe.
