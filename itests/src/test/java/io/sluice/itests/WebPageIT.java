@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.AfterClass;
@@ -94,6 +96,7 @@ public class WebPageIT {
         }
         ingest("logs.big", big.toString());
         ingest("logs.emptied", "2026-01-01T00:00:00Z one line, deleted before it is identified\n");
+        ingest("logs.stale", Files.readString(samples.resolve("HDFS_1k.log")));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -173,6 +176,42 @@ public class WebPageIT {
         assertTrue(error, error.startsWith("no_documents: "));
         assertTrue(browser.findElement(By.id("identify")).getText().contains("Try again"));
         screenshot("stream-failed");
+    }
+
+    @Test
+    public void t1c_anIdentificationNoNodeClaimsTurnsStaleWithItsReasonAndRunsOnceASlotFrees() throws Exception {
+        // Every slot of the node held by long sleeps: the identification waits unclaimed and, after staleAfter (30 s by
+        // default), is reported stale with the reason (SPEC 3), as on a cluster whose nodes are all busy or gone.
+        // The sleeps come from the example plugin, installed now as an admin would.
+        node.sluiceOk(300, "console", "feature:install sluice-sample-tasks");
+        Await.until(WAIT, () -> adminApi("GET", "/api/task_types", null).body().contains("sample_sleep"),
+            () -> "sample_sleep never appeared");
+        String health = adminApi("GET", "/api/tasks/_health", null).body();
+        int capacity = Integer.parseInt(health.replaceAll("(?s).*\"capacity\":(\\d+).*", "$1"));
+        List<String> holders = new ArrayList<>();
+        try {
+            for (int i = 0; i < capacity; i++) {
+                holders.add("slot-holder-" + i);
+                HttpResponse<String> held = adminApi("POST", "/api/tasks", "{\"type\":\"sample_sleep\",\"id\":\"slot-holder-" + i
+                    + "\",\"params\":{\"steps\":1200,\"stepMillis\":250}}");
+                assertEquals(held.body(), 201, held.statusCode());
+            }
+            Await.until(WAIT, () -> adminApi("GET", "/api/tasks/_health", null).body().contains("\"running\":" + capacity + ","),
+                () -> "the sleeps did not take every slot");
+            browser.get(page() + "#/streams/logs.stale");
+            click(By.id("identify"));
+            await(By.cssSelector("#identification[data-status='stale']"));
+            String warning = browser.findElement(By.cssSelector("#identification [data-testid='stale']")).getText();
+            assertTrue(warning, warning.startsWith("The task looks stuck: ") && warning.length() > "The task looks stuck: .".length());
+            assertTrue(browser.findElement(By.id("identify")).getText().contains("Start again"));
+            screenshot("stream-stale");
+        } finally {
+            for (String holder : holders) {
+                adminApi("POST", "/api/tasks/" + holder + "/_cancel", null);
+            }
+        }
+        // A slot is free again: the node claims the waiting task and the page follows it to the end without a reload.
+        await(By.cssSelector("#identification[data-status='completed']"));
     }
 
     @Test
@@ -329,12 +368,25 @@ public class WebPageIT {
         }
     }
 
-    private static void ingest(String stream, String lines) throws Exception {
+    /** A call to the node's API as admin (basic authentication); a JSON body, or text for an ingest. */
+    private static HttpResponse<String> adminApi(String method, String path, String body) {
         String auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(node.http() + "/internal/streams/" + stream + "/_ingest"))
-            .header("Authorization", auth).header("Content-Type", "text/plain").header("kbn-xsrf", "t")
-            .POST(HttpRequest.BodyPublishers.ofString(lines)).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.http() + path))
+                .header("Authorization", auth).header("kbn-xsrf", "t")
+                .header("Content-Type", path.endsWith("/_ingest") ? "text/plain" : "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + method + " " + path, e);
+        }
+    }
+
+    private static void ingest(String stream, String lines) throws Exception {
+        HttpResponse<String> response = adminApi("POST", "/internal/streams/" + stream + "/_ingest", lines);
         if (response.statusCode() != 200) {
             throw new AssertionError("ingest into " + stream + " failed: " + response.body());
         }

@@ -62,7 +62,7 @@ final class Staleness {
         return Optional.of(task.status() == TaskStatus.BEING_CANCELED
             ? "no node has finished its cancellation since " + queued + " (stale after " + seconds(limit) + ")"
             : "no node has claimed it since " + queued + " (stale after " + seconds(limit)
-                + "): is a bundle providing task type '" + task.type() + "' installed and running?");
+                + "): is a bundle providing task type '" + task.type() + "' installed and running, and does a node have a free slot?");
     }
 
     /** When a task that is not stale now turns stale if nothing is written, or empty if it never does by itself. */

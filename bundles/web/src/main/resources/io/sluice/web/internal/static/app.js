@@ -7,6 +7,9 @@
 // Under /s/{space}/app/sluice the routes are the space's.
 const BASE = location.pathname.replace(/\/app\/sluice\/?.*$/, '');
 const WAIT = 'wait_for_change=30s';
+
+// A message as a sentence: a full stop unless it ends with its own punctuation.
+const sentence = (text) => (/[.?!]$/.test(text) ? text : `${text}.`);
 const main = document.getElementById('main');
 const connection = document.getElementById('connection');
 
@@ -313,7 +316,7 @@ function renderControl(control, stream, status, refreshKept, signal) {
       break;
     case 'stale':
       control.replaceChildren(title,
-        h('p', { class: 'error', 'data-testid': 'stale' }, `The task looks stuck: ${status.stale_reason || 'no sign of life from its node'}.`),
+        h('p', { class: 'error', 'data-testid': 'stale' }, sentence(`The task looks stuck: ${status.stale_reason || 'no sign of life from its node'}`)),
         identify('Start again'));
       break;
     case 'canceled':
