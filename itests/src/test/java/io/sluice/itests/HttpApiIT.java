@@ -204,6 +204,48 @@ public class HttpApiIT {
     }
 
     @Test
+    public void operatorsReadTheNodesFiguresAsPrometheusTextAndAsJmxMBeans() throws Exception {
+        String body = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"id\":\"metered\",\"params\":{\"streams\":[\"logs.a\"]}}";
+        assertEquals(201, send("admin", "POST", "/api/tasks", body).statusCode());
+        awaitStatus("admin", "metered", "completed");
+
+        assertEquals(401, send("anonymous", "GET", "/api/metrics", null).statusCode());
+        HttpResponse<String>[] scraped = new HttpResponse[1];
+        // The run's end is counted just after its document is written: wait for the count, not for a time.
+        Await.until(WAIT, () -> {
+            scraped[0] = send("viewer", "GET", "/api/metrics", null);
+            return scraped[0].statusCode() == 200 && sampleValue(scraped[0].body(), "sluice_tasks_completed_total{type=\"sample_count\"}") >= 1;
+        }, () -> scraped[0] == null ? "no answer" : scraped[0].statusCode() + " " + scraped[0].body());
+        String text = scraped[0].body();
+        assertTrue(scraped[0].headers().firstValue("Content-Type").orElse(""), scraped[0].headers().firstValue("Content-Type")
+            .orElse("").startsWith("text/plain"));
+        assertTrue(text, sampleValue(text, "sluice_tasks_scheduled_total{type=\"sample_count\"}") >= 1);
+        assertTrue(text, sampleValue(text, "sluice_tasks_started_total{type=\"sample_count\"}") >= 1);
+        // Histograms: schedule-to-start and run time as buckets, group commit's batch sizes as a summary with buckets.
+        assertTrue(text, text.contains("sluice_tasks_schedule_to_start_seconds_bucket{type=\"sample_count\",le=\""));
+        assertTrue(text, sampleValue(text, "sluice_tasks_run_seconds_count{type=\"sample_count\"}") >= 1);
+        assertTrue(text, sampleValue(text, "sluice_store_batch_size_count") >= 1);
+        // The figures of task:health.
+        assertTrue(text, sampleValue(text, "sluice_node_capacity") >= 1);
+        assertEquals(text, 1.0, sampleValue(text, "sluice_store_available"), 0.0);
+
+        Set<javax.management.ObjectName> beans = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+            .queryNames(new javax.management.ObjectName("sluice:*"), null);
+        assertTrue(beans.toString(), beans.stream().anyMatch(n -> n.toString().contains("sluiceTasksCompleted")
+            && n.toString().contains("sample_count")));
+    }
+
+    /** The value of one sample line of Prometheus text ({@code name{labels} value}), or -1 if it is absent. */
+    private static double sampleValue(String text, String sample) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return -1;
+    }
+
+    @Test
     public void aRunsKeyIsRevokedWhenItEndsAndItsSecretIsNowhereToBeFound() throws Exception {
         String body = "{\"type\":\"sample_count\",\"stream\":\"logs.a\",\"id\":\"keyed\","
             + "\"params\":{\"streams\":[\"logs.a\"],\"waitMillis\":60000}}";

@@ -45,7 +45,8 @@ public class SmokeIT {
         "io.sluice.rest",
         "io.sluice.jetty.errors",
         "io.sluice.shell",
-        "io.sluice.web");
+        "io.sluice.web",
+        "io.sluice.metrics");
 
     /** Fragments are resolved into their host, never started. */
     private static final String FRAGMENT = "io.sluice.jetty.errors";

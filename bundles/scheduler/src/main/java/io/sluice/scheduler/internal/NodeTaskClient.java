@@ -34,6 +34,7 @@ import io.sluice.task.TaskStatus;
 import io.sluice.task.TaskStatusView;
 import io.sluice.task.TaskTypeInfo;
 import io.sluice.task.UnknownTaskTypeException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +100,7 @@ public final class NodeTaskClient implements TaskClient {
     private final PluginJson json;
     private volatile LocalRuns localRuns;
     private volatile TaskApiKeys apiKeys;
+    private final TaskMetrics metrics = new TaskMetrics();
 
     /** Binds the store and its change feed, the type whiteboard and the access policy. */
     @Activate
@@ -145,6 +147,16 @@ public final class NodeTaskClient implements TaskClient {
     }
 
     /** Stops the status watches: every waiting caller is answered (503: the task service is stopping), none dropped. */
+    /** Counts schedules into the registries the metrics bundle publishes (none when it is not installed). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = TaskMetrics.PUBLISHED_TO)
+    void bindMeterRegistry(MeterRegistry registry) {
+        metrics.publishTo(registry);
+    }
+
+    void unbindMeterRegistry(MeterRegistry registry) {
+        metrics.withdrawFrom(registry);
+    }
+
     @Deactivate
     void deactivate() {
         watchTimers.shutdownNow();
@@ -436,6 +448,9 @@ public final class NodeTaskClient implements TaskClient {
             throw e;
         }
         boolean started = result.kind() == TaskLifecycle.Kind.WRITTEN;
+        if (started) {
+            metrics.scheduled(definition.type());
+        }
         if (!started) {
             revoke(keys, key);
         } else if (result.replaced() != null) {

@@ -1,5 +1,6 @@
 package io.sluice.scheduler.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.auth.ScopedClientFactory;
 import io.sluice.security.TaskApiKeys;
 import io.sluice.store.StoreHealth;
@@ -46,6 +47,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
     private final Clock clock = Clock.systemUTC();
     private final Staleness staleness;
     private final TaskRunner runner;
+    private final TaskMetrics metrics = new TaskMetrics();
     private volatile TaskApiKeys apiKeys;
     private volatile ScopedClientFactory scopedClients;
 
@@ -59,7 +61,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
         this.staleness = new Staleness(settings.staleAfter());
         TaskLifecycle lifecycle = new TaskLifecycle(store, new TaskTransitions(staleness), clock, TaskLifecycle.BeforeWrite.NONE);
         this.runner = new TaskRunner(store, types, settings, clock, lifecycle,
-            new RunCredentials(() -> apiKeys, () -> scopedClients));
+            new RunCredentials(() -> apiKeys, () -> scopedClients), metrics);
     }
 
     /**
@@ -82,6 +84,16 @@ public final class NodeTaskService implements TaskService, LocalRuns {
     @Deactivate
     void deactivate() {
         runner.stop();
+    }
+
+    /** Counts starts, ends and conflicts into the registries the metrics bundle publishes (none without it). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = TaskMetrics.PUBLISHED_TO)
+    void bindMeterRegistry(MeterRegistry registry) {
+        metrics.publishTo(registry);
+    }
+
+    void unbindMeterRegistry(MeterRegistry registry) {
+        metrics.withdrawFrom(registry);
     }
 
     /** The task API keys runs act with, revoked when runs end. */

@@ -111,13 +111,24 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private volatile StoredTask backlogCursor;
     private final StartLatencies startLatencies = new StartLatencies(Duration.ofMinutes(5));
     private final LongAdder claimsLost = new LongAdder();
+    private final TaskMetrics metrics;
     private final Map<String, Long> lastWarnings = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile boolean halted;
 
-    /** @param credentials how runs get their scoped clients, and their keys revoked */
+    /** A runner whose meters are published nowhere (tests, benchmarks, the in-process scheduler). */
     TaskRunner(TaskStore store, TaskTypes types, SchedulerSettings settings, Clock clock, TaskLifecycle lifecycle,
                RunCredentials credentials) {
+        this(store, types, settings, clock, lifecycle, credentials, new TaskMetrics());
+    }
+
+    /**
+     * @param credentials how runs get their scoped clients, and their keys revoked
+     * @param metrics where starts, ends and conflicts are counted
+     */
+    TaskRunner(TaskStore store, TaskTypes types, SchedulerSettings settings, Clock clock, TaskLifecycle lifecycle,
+               RunCredentials credentials, TaskMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.types = types;
         this.settings = settings;
@@ -344,6 +355,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 claimed = claim.stored();
             } else {
                 claimsLost.increment();
+                metrics.claimConflict(found.document().type());
             }
         } catch (RuntimeException e) {
             warn("Claiming task " + id + " failed", e);
@@ -391,6 +403,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         if (claimed.attempt() == 1) {
             startLatencies.record(now, Duration.between(claimed.createdAt(), now));
         }
+        metrics.started(claimed.type(), claimed.attempt(), Duration.between(claimed.createdAt(), now));
         running.put(key(run), run);
         run.timeout(timers.schedule(() -> timeOut(run), run.definition.timeout().toMillis(), TimeUnit.MILLISECONDS));
         return run;
@@ -494,6 +507,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
             }
             revokeIfEnded(written);
+            metrics.ended(run.type(), written == null || written.kind() != Kind.WRITTEN ? null : written.document().status(),
+                Duration.between(run.startedAt, clock.instant()));
             if (written != null && written.document() != null && written.document().status() == TaskStatus.IN_PROGRESS) {
                 requestPoll();
             }

@@ -1,5 +1,8 @@
 package io.sluice.store.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.opensearch.SystemIndex;
 import io.sluice.store.DocVersion;
@@ -47,7 +50,16 @@ final class GroupCommit implements AutoCloseable {
     private final LongAdder bulks = new LongAdder();
     private final LongAdder writes = new LongAdder();
 
-    GroupCommit(OpenSearchClient client, SystemIndex index, Logger log, int maxBatch, long lingerMicros) {
+    private final DistributionSummary batchSizes;
+    private final Counter conflicts;
+
+    /** @param meters where batch sizes and conflicting writes are counted */
+    GroupCommit(OpenSearchClient client, SystemIndex index, Logger log, int maxBatch, long lingerMicros, MeterRegistry meters) {
+        this.batchSizes = DistributionSummary.builder("sluice.store.batch.size")
+            .description("Task document writes per _bulk request").publishPercentileHistogram()
+            .minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(meters);
+        this.conflicts = Counter.builder("sluice.store.write.conflicts")
+            .description("Conditional writes refused because the document changed since it was read").register(meters);
         this.client = client;
         this.index = index;
         this.log = log;
@@ -165,6 +177,7 @@ final class GroupCommit implements AutoCloseable {
         }
         bulks.increment();
         writes.add(batch.size());
+        batchSizes.record(batch.size());
         List<Write> missing = new ArrayList<>();
         List<BulkResponseItem> items = response.items();
         for (int i = 0; i < batch.size(); i++) {
@@ -173,6 +186,7 @@ final class GroupCommit implements AutoCloseable {
             if (item.error() == null) {
                 write.done().complete(new DocVersion(item.seqNo(), item.primaryTerm()));
             } else if (item.status() == 409) {
+                conflicts.increment();
                 write.done().completeExceptionally(new StoreConflictException("conflict: " + write.what()
                     + " (the task changed since it was read)"));
             } else if ("index_not_found_exception".equals(item.error().type()) && mayRecreate) {

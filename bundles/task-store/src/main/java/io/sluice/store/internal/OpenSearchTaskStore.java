@@ -1,5 +1,8 @@
 package io.sluice.store.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,6 +60,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +97,8 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     private ScheduledFuture<?> sweeps;
     private int sweepsSinceCheck;
     private volatile long watermark = -1;
+    // Group commit's meters, kept by this store and published wherever the metrics bundle says.
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
     private volatile boolean watermarkKnown;
     private volatile long sweepWarnedAt;
 
@@ -137,7 +144,8 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
             log);
         nodes.ensureIfReachable();
         this.feed = new TaskChangeFeed(cachedTasks, freshness(feedInterval), cacheMaxAge, System::nanoTime);
-        this.commits = new GroupCommit(client, index, log, 500, 0);
+        meters.config().pauseDetector(new NoPauseDetector());
+        this.commits = new GroupCommit(client, index, log, 500, 0, meters);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sluice-task-feed");
             thread.setDaemon(true);
@@ -159,6 +167,16 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     }
 
     /** Stops the change feed. */
+    /** Publishes the write figures to the registries the metrics bundle publishes (none when it is not installed). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = "(sluice.metrics=node)")
+    void bindMeterRegistry(MeterRegistry registry) {
+        meters.add(registry);
+    }
+
+    void unbindMeterRegistry(MeterRegistry registry) {
+        meters.remove(registry);
+    }
+
     @Deactivate
     public void close() {
         sweeper.shutdownNow();
