@@ -18,7 +18,9 @@ final class Accounts {
         {"admin", "admin-pw", "_g_:admingroup"},
         {"ops", "ops-pw", "ops"},
         {"viewer", "viewer-pw", "viewer"},
-        {"nobody", "nobody-pw", "guest"}};
+        {"nobody", "nobody-pw", "guest"},
+        // Only the login throttling test uses it: it ends the test throttled.
+        {"guesser", "guesser-pw", "viewer"}};
 
     /** Admin manages everything, ops manages logs.a, viewer reads logs*; nobody has nothing. */
     static final String GRANTS = "admin:manage:*, viewer:read:logs*, ops:manage:logs.a";

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Iterator;
@@ -301,6 +302,59 @@ public class HttpEdgeIT {
             Await.until(WAIT, () -> http.send("viewer", "GET", "/api/task_types", null).statusCode() == 200,
                 () -> "the viewer's password was not restored");
         }
+    }
+
+    @Test
+    public void guessingPasswordsIsThrottledTheSameForARealAndAnUnknownUserAndAudited() throws Exception {
+        // A first wait of two minutes, so that no answer below depends on how fast this machine sends requests.
+        org.osgi.service.cm.Configuration config = configurations.getConfiguration("io.sluice.auth", null);
+        Dictionary<String, Object> properties = config.getProperties() == null ? new Hashtable<>() : config.getProperties();
+        properties.put("loginThrottleFirstDelaySeconds", 120);
+        config.update(properties);
+        try {
+            // The change applies when the waits a throttled name is told grow past a minute.
+            String probe = "probe-" + Long.toHexString(System.nanoTime());
+            guess(probe, 10);
+            Await.until(WAIT, () -> Long.parseLong(http.request(Http.basic(probe, "wrong-guess-probe"), "GET", "/api/task_types",
+                null, null, null).headers().firstValue("Retry-After").orElse("0")) > 60, () -> "the first wait did not change");
+            // "guesser" exists (Accounts); the other name does not.
+            List<String> real = guess("guesser", 50);
+            List<String> unknown = guess("no-such-user-" + Long.toHexString(System.nanoTime()), 50);
+            assertEquals("the answers tell an existing user from an unknown one", real, unknown);
+            // Ten failures are free (the default), then every attempt waits: refused unchecked, with Retry-After.
+            assertEquals(real.toString(), Collections.nCopies(10, "401"), real.subList(0, 10));
+            assertEquals(real.toString(), Collections.nCopies(40, "429"), real.subList(10, 50));
+            HttpResponse<String> right = http.request(Http.basic("guesser", Accounts.password("guesser")), "GET",
+                "/api/task_types", null, null, null);
+            assertEquals(right.body(), 429, right.statusCode());
+            assertTrue(right.body(), right.body().contains("too many failed logins"));
+            long retryAfter = Long.parseLong(right.headers().firstValue("Retry-After").orElse("0"));
+            assertTrue("Retry-After " + retryAfter, retryAfter > 60 && retryAfter <= 120);
+            // The browser's login is the same door.
+            HttpResponse<String> session = http.request(null, "POST", "/internal/security/login",
+                ("{\"username\":\"guesser\",\"password\":\"" + Accounts.password("guesser") + "\"}").getBytes(StandardCharsets.UTF_8),
+                null, "application/json");
+            assertEquals(session.body(), 429, session.statusCode());
+            // Other users are not locked out by someone guessing at one name.
+            assertEquals(200, http.send("viewer", "GET", "/api/task_types", null).statusCode());
+            String log = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("karaf.data"), "log", "karaf.log"),
+                StandardCharsets.UTF_8);
+            assertTrue("throttled attempts are audited", log.contains("authentication refused unchecked: user guesser"));
+            assertFalse("a password is in karaf.log", log.contains("wrong-guess-"));
+        } finally {
+            properties.remove("loginThrottleFirstDelaySeconds");
+            config.update(properties);
+        }
+    }
+
+    /** Status codes of {@code attempts} wrong passwords for {@code user}, once the two-minute first wait applies. */
+    private List<String> guess(String user, int attempts) {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            answers.add(String.valueOf(http.request(Http.basic(user, "wrong-guess-" + i), "GET", "/api/task_types", null, null, null)
+                .statusCode()));
+        }
+        return answers;
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

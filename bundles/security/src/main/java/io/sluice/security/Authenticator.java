@@ -17,4 +17,15 @@ public interface Authenticator {
      * @throws AuthenticationException if the credentials are wrong, expired or revoked
      */
     Caller authenticate(Credentials credentials, String space);
+
+    /**
+     * As {@link #authenticate(Credentials, String)}, from a known client address: failed password logins are counted
+     * per user name and per address, and past a limit attempts are refused unchecked for a while.
+     *
+     * @param clientAddress the address the request came from, or {@code null} if unknown
+     * @throws LoginThrottledException if this user name or address failed too often lately
+     * @throws AuthenticationException if the credentials are wrong, expired or revoked
+     * @since 1.2
+     */
+    Caller authenticate(Credentials credentials, String space, String clientAddress);
 }

@@ -3,6 +3,7 @@ package io.sluice.rest.internal;
 import io.sluice.auth.Caller;
 import io.sluice.rest.CallerPrincipal;
 import io.sluice.security.AuthenticationException;
+import io.sluice.security.LoginThrottledException;
 import io.sluice.security.Authenticator;
 import io.sluice.security.Credentials;
 import java.security.Principal;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import javax.annotation.Priority;
 import javax.annotation.security.PermitAll;
+import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.BadRequestException;
 import javax.ws.rs.NotAuthorizedException;
 import javax.ws.rs.Priorities;
@@ -41,6 +43,10 @@ final class Authentication implements ContainerRequestFilter {
 
     @Context
     private ResourceInfo resource;
+
+    // The client address failed logins are counted by (the peer's address: a forwarded-for header could be forged).
+    @Context
+    private HttpServletRequest servlet;
 
     Authentication(Supplier<Authenticator> authenticator) {
         this.authenticator = authenticator;
@@ -81,7 +87,9 @@ final class Authentication implements ContainerRequestFilter {
         }
         Caller caller;
         try {
-            caller = current.authenticate(credentials.get(), space == null ? Caller.DEFAULT_SPACE : space);
+            caller = current.authenticate(credentials.get(), space == null ? Caller.DEFAULT_SPACE : space, clientAddress(servlet));
+        } catch (LoginThrottledException e) {
+            throw e;
         } catch (AuthenticationException e) {
             throw new NotAuthorizedException(e.getMessage(), CHALLENGE);
         }
@@ -89,6 +97,15 @@ final class Authentication implements ContainerRequestFilter {
         request.setSecurityContext(new CallerContext(new CallerPrincipal(caller), secure,
             caller.authentication() == Caller.Authentication.API_KEY ? "ApiKey"
                 : credentials.get() instanceof Credentials.Session ? SecurityContext.FORM_AUTH : SecurityContext.BASIC_AUTH));
+    }
+
+    /** The peer address of a request, or {@code null} if the container does not say. */
+    static String clientAddress(HttpServletRequest servlet) {
+        try {
+            return servlet == null ? null : servlet.getRemoteAddr();
+        } catch (IllegalStateException e) {
+            return null;
+        }
     }
 
     /** The security context routes see. Roles are the caller's Karaf roles. */

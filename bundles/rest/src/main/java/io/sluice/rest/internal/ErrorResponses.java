@@ -1,6 +1,7 @@
 package io.sluice.rest.internal;
 
 import io.sluice.security.AuthenticationException;
+import io.sluice.security.LoginThrottledException;
 import io.sluice.task.TaskException;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
@@ -45,6 +46,10 @@ final class ErrorResponses implements ExceptionMapper<Throwable> {
         }
         if (error instanceof TaskException task) {
             return HttpJson.error(task.statusCode(), task.getMessage());
+        }
+        if (error instanceof LoginThrottledException throttled) {
+            return Response.fromResponse(HttpJson.error(429, throttled.getMessage()))
+                .header(HttpHeaders.RETRY_AFTER, throttled.retryAfter().toSeconds()).build();
         }
         if (error instanceof AuthenticationException auth) {
             return Response.fromResponse(HttpJson.error(401, auth.getMessage()))

@@ -5,6 +5,7 @@ import io.sluice.auth.Privilege;
 import io.sluice.rest.CallerPrincipal;
 import io.sluice.security.AccessPolicy;
 import io.sluice.security.AuthenticationException;
+import io.sluice.security.LoginThrottledException;
 import io.sluice.security.Authenticator;
 import io.sluice.security.Credentials;
 import io.sluice.security.Sessions;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import javax.servlet.http.HttpServletRequest;
 import javax.annotation.security.PermitAll;
 import javax.ws.rs.BadRequestException;
 import javax.ws.rs.Consumes;
@@ -77,13 +79,16 @@ public final class SessionResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Log in", description = "Opens a browser session: an HttpOnly, SameSite=Strict cookie. Needs kbn-xsrf.")
-    public Response login(Login body, @Context SecurityContext security) {
+    public Response login(Login body, @Context SecurityContext security, @Context HttpServletRequest servlet) {
         if (body.username() == null || body.username().isBlank() || body.password() == null) {
             throw new BadRequestException("give username and password");
         }
         Caller caller;
         try {
-            caller = authenticator.authenticate(new Credentials.Password(body.username(), body.password()), Caller.DEFAULT_SPACE);
+            caller = authenticator.authenticate(new Credentials.Password(body.username(), body.password()), Caller.DEFAULT_SPACE,
+                Authentication.clientAddress(servlet));
+        } catch (LoginThrottledException e) {
+            throw e;
         } catch (AuthenticationException e) {
             throw new NotAuthorizedException("invalid user name or password", "Basic realm=\"sluice\"");
         }

@@ -26,6 +26,24 @@ public @interface AccessConfig {
         description = "A browser session ends this long after its login, however active.", min = "1")
     int sessionMaxMinutes() default 480;
 
+    @AttributeDefinition(name = "Free failed logins per user",
+        description = "Failed password logins a user name may have in the window before each further attempt must wait "
+            + "(the first wait, then twice as long each time); sooner attempts get 429 with Retry-After, unchecked")
+    int loginFailuresPerUser() default 10;
+
+    @AttributeDefinition(name = "Free failed logins per client address",
+        description = "The same, counted per client address over every user name it tries")
+    int loginFailuresPerAddress() default 100;
+
+    @AttributeDefinition(name = "Failed logins window (min)", description = "How long failed logins are counted")
+    int loginThrottleWindowMinutes() default 15;
+
+    @AttributeDefinition(name = "First wait after the free failed logins (s)", description = "Doubles with each further failure")
+    int loginThrottleFirstDelaySeconds() default 1;
+
+    @AttributeDefinition(name = "Longest wait after failed logins (s)")
+    int loginThrottleMaxDelaySeconds() default 300;
+
     @AttributeDefinition(name = "Admin roles",
         description = "Roles that administer the task service: every stream, and tasks that have no stream.")
     String[] adminRoles() default {"admin"};

@@ -4,6 +4,7 @@ import io.sluice.auth.Caller;
 import io.sluice.security.AuthenticationException;
 import io.sluice.security.Authenticator;
 import io.sluice.security.Credentials;
+import io.sluice.security.LoginThrottledException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
@@ -78,6 +80,7 @@ public final class JaasAuthenticator implements Authenticator {
     // Keys the cache by an HMAC of the password under a key that lives only in this process, so the cache holds
     // nothing that could be checked offline against a list of guesses.
     private final Mac passwordMac;
+    private final LoginThrottle throttle;
     private volatile long usersFileCheckedAt;
     private volatile long usersFileModified;
 
@@ -91,6 +94,7 @@ public final class JaasAuthenticator implements Authenticator {
         String etc = context.getProperty("karaf.etc");
         this.usersFile = etc == null ? null : Path.of(etc, "users.properties");
         this.usersFileModified = modified();
+        this.throttle = new LoginThrottle(limits(config), System::nanoTime);
         modified(config);
     }
 
@@ -99,7 +103,15 @@ public final class JaasAuthenticator implements Authenticator {
     void modified(AccessConfig config) {
         this.realm = config.realm();
         this.cacheFor = Duration.ofSeconds(config.loginCacheSeconds());
+        throttle.limits(limits(config));
         forgetLogins();
+    }
+
+    private static LoginThrottle.Limits limits(AccessConfig config) {
+        return new LoginThrottle.Limits(Math.max(1, config.loginFailuresPerUser()), Math.max(1, config.loginFailuresPerAddress()),
+            Duration.ofMinutes(Math.max(1, config.loginThrottleWindowMinutes())),
+            Duration.ofSeconds(Math.max(1, config.loginThrottleFirstDelaySeconds())),
+            Duration.ofSeconds(Math.max(1, config.loginThrottleMaxDelaySeconds())));
     }
 
     /** A JAAS realm appearing or going away may change who can log in. */
@@ -114,6 +126,11 @@ public final class JaasAuthenticator implements Authenticator {
 
     @Override
     public Caller authenticate(Credentials credentials, String space) {
+        return authenticate(credentials, space, null);
+    }
+
+    @Override
+    public Caller authenticate(Credentials credentials, String space, String clientAddress) {
         if (credentials instanceof Credentials.Session session) {
             checkUsersFile();
             return sessions.caller(session.token()).map(caller -> caller.inSpace(space))
@@ -146,7 +163,22 @@ public final class JaasAuthenticator implements Authenticator {
         if (cached != null && now - cached.until() < 0) {
             return cached.caller().inSpace(space);
         }
-        Caller caller = login(password);
+        // Only a password that was checked and proved right is remembered, so a throttled name or address gets here
+        // for every attempt, right or wrong.
+        Optional<Duration> wait = throttle.wait(password.user(), clientAddress);
+        if (wait.isPresent()) {
+            AUDIT.warn("authentication refused unchecked: user {} from {}: too many failed logins, {} s to wait",
+                password.user(), clientAddress, Math.max(1, wait.get().toSeconds()));
+            throw new LoginThrottledException(wait.get());
+        }
+        Caller caller;
+        try {
+            caller = login(password);
+        } catch (AuthenticationException e) {
+            throttle.failed(password.user(), clientAddress);
+            throw e;
+        }
+        throttle.succeeded(password.user());
         Duration keep = cacheFor;
         if (!keep.isZero()) {
             synchronized (logins) {
