@@ -74,53 +74,29 @@ final class Tasks {
             }
 
             @Override
-
             public int loginFailuresPerUser() {
-
                 return 10;
-
             }
 
-
             @Override
-
             public int loginFailuresPerAddress() {
-
                 return 100;
-
             }
 
-
             @Override
-
             public int loginThrottleWindowMinutes() {
-
                 return 15;
-
             }
 
-
             @Override
-
-
             public int loginThrottleFirstDelaySeconds() {
-
-
                 return 1;
-
-
             }
-
-
 
             @Override
-
             public int loginThrottleMaxDelaySeconds() {
-
                 return 300;
-
             }
-
 
             @Override
             public Class<? extends Annotation> annotationType() {

@@ -193,53 +193,29 @@ class TaskApiKeysTest {
             }
 
             @Override
-
             public int loginFailuresPerUser() {
-
                 return 10;
-
             }
 
-
             @Override
-
             public int loginFailuresPerAddress() {
-
                 return 100;
-
             }
 
-
             @Override
-
             public int loginThrottleWindowMinutes() {
-
                 return 15;
-
             }
 
-
             @Override
-
-
             public int loginThrottleFirstDelaySeconds() {
-
-
                 return 1;
-
-
             }
-
-
 
             @Override
-
             public int loginThrottleMaxDelaySeconds() {
-
                 return 300;
-
             }
-
 
             @Override
             public Class<? extends Annotation> annotationType() {
