@@ -1,33 +1,51 @@
 package io.sluice.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 
 /**
  * The distribution's {@code bin/sluice}, as scripts and operators use it: start, status (its exact format), a refused
  * second start, one-shot console commands and their exit status, the console commands the demo relies on, and a stop
- * that leaves no process behind.
+ * that leaves no process behind; and no password on a command line, in a log, in an index or in a file of {@code etc/}.
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class NodeScriptIT {
+
+    private static final String ADMIN_PASSWORD = "it-admin-" + Long.toHexString(System.nanoTime());
+    private static final String VIEWER_PASSWORD = "it-viewer-" + Long.toHexString(System.nanoTime());
 
     private static DistributionNode node;
     private static Path home;
 
     @BeforeClass
     public static void install() throws Exception {
-        node = DistributionNode.install("node-script-it", "it-" + Long.toHexString(System.nanoTime()));
+        node = DistributionNode.install("node-script-it", ADMIN_PASSWORD);
+        node.env.put("SLUICE_VIEWER_PASSWORD", VIEWER_PASSWORD);
         home = node.home;
     }
 
@@ -39,7 +57,7 @@ public class NodeScriptIT {
     }
 
     @Test
-    public void aNodeStartsReportsItsEndpointsRunsCommandsAndStopsCleanly() throws Exception {
+    public void t1_aNodeStartsReportsItsEndpointsRunsCommandsAndStopsCleanly() throws Exception {
         DistributionNode.Result start = sluice(300, "start");
         assertEquals(start.output(), 0, start.exit());
 
@@ -98,6 +116,74 @@ public class NodeScriptIT {
             .filter(c -> c.contains(home.toString()))
             .toList();
         assertEquals("processes left behind", List.of(), left);
+    }
+
+    @Test
+    public void t2_noPasswordOnACommandLineInALogAnIndexOrAFileOfEtc() throws Exception {
+        DistributionNode.Result start = sluice(300, "start");
+        assertEquals(start.output(), 0, start.exit());
+        List<String> secrets = List.of(ADMIN_PASSWORD, VIEWER_PASSWORD);
+        // Both passwords used, right and wrong, so every path that could log them has run.
+        HttpClient http = HttpClient.newHttpClient();
+        for (String[] login : new String[][] {{"admin", ADMIN_PASSWORD}, {"viewer", VIEWER_PASSWORD}, {"viewer", ADMIN_PASSWORD}}) {
+            http.send(HttpRequest.newBuilder(URI.create(node.http() + "/api/task_types")).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((login[0] + ":" + login[1]).getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        }
+
+        // The console logs in with its key: while a command runs, no process's command line holds a password.
+        CompletableFuture<DistributionNode.Result> console = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sluice(120, "console", "shell:sleep 4");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        boolean sawClient = false;
+        DistributionNode.Result consoleResult = null;
+        while (consoleResult == null) {
+            for (String commandLine : ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse("")).toList()) {
+                sawClient |= commandLine.contains("org.apache.karaf.client.Main");
+                for (String secret : secrets) {
+                    assertFalse("a password on a command line: " + commandLine, commandLine.contains(secret));
+                }
+            }
+            try {
+                consoleResult = console.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still running: look again
+            }
+        }
+        assertEquals(consoleResult.output(), 0, consoleResult.exit());
+        assertTrue("the console's client process was never seen: the scan proved nothing", sawClient);
+
+        // At rest: etc/ (users.properties holds hashes), every log, and every document of every index.
+        List<Path> files;
+        try (Stream<Path> walk = Stream.concat(Files.walk(home.resolve("etc")), Files.walk(home.resolve("data").resolve("log")))) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertTrue(files.toString(), files.stream().anyMatch(f -> f.endsWith("users.properties"))
+            && files.stream().anyMatch(f -> f.getFileName().toString().startsWith("karaf")));
+        for (Path file : files) {
+            String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            for (String secret : secrets) {
+                assertFalse("a password in " + home.relativize(file), content.contains(secret));
+            }
+        }
+        String users = Files.readString(home.resolve("etc").resolve("users.properties"));
+        assertTrue(users, users.lines().anyMatch(l -> l.startsWith("admin = {CRYPT}")));
+        String opensearch = "http://127.0.0.1:" + node.env.get("SLUICE_OPENSEARCH_PORT");
+        http.send(HttpRequest.newBuilder(URI.create(opensearch + "/_refresh?expand_wildcards=all"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        for (String secret : secrets) {
+            String hits = http.send(HttpRequest.newBuilder(URI.create(opensearch + "/*/_count?expand_wildcards=all"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"query_string\":{\"query\":\"\\\"" + secret + "\\\"\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(hits, hits.startsWith("{\"count\":0,"));
+        }
+        DistributionNode.Result stop = sluice(120, "stop");
+        assertEquals(stop.output(), 0, stop.exit());
     }
 
     private static void assertConsole(int exit, String expected, String command) throws Exception {
