@@ -8,7 +8,7 @@
  * ({@code io.sluice.security}), not part of this API.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.sluice.auth;
 
 import org.osgi.annotation.bundle.Export;

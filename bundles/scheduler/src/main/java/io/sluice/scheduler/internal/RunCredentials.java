@@ -41,7 +41,8 @@ final class RunCredentials {
             throw new IllegalStateException("task " + taskId + " has no API key (scheduled without a key service or "
                 + "encryptionKey), so it cannot act on its user's behalf");
         }
-        return factory.forCaller(keyService.open(key));
+        // Opened again before every request: a key revoked or expired during the run stops working at once.
+        return factory.forCaller(keyService.open(key), () -> keyService.open(key));
     }
 
     /** Revokes a key; a failure is logged, since the key expires anyway. */

@@ -14,20 +14,22 @@ import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.TransportOptions;
 
 /**
- * The node's transport, with every request checked by a {@link RequestGuard} before it leaves: a refused request fails
- * with a 403 {@link OpenSearchException}, as if the cluster had refused it. Closing it does not close the node's
- * shared transport.
+ * The node's transport, with every request checked before it leaves: first that the caller's credentials still hold
+ * (a 401 if not), then by a {@link RequestGuard} (a 403 if refused), each an {@link OpenSearchException} as if the
+ * cluster had refused the request. Closing it does not close the node's shared transport.
  */
 final class GuardedTransport implements OpenSearchTransport {
 
     private final OpenSearchTransport delegate;
     private final RequestGuard guard;
     private final String who;
+    private final Runnable credentialsHold;
 
-    GuardedTransport(OpenSearchTransport delegate, RequestGuard guard, String who) {
+    GuardedTransport(OpenSearchTransport delegate, RequestGuard guard, String who, Runnable credentialsHold) {
         this.delegate = delegate;
         this.guard = guard;
         this.who = who;
+        this.credentialsHold = credentialsHold;
     }
 
     @Override
@@ -49,6 +51,13 @@ final class GuardedTransport implements OpenSearchTransport {
     }
 
     private <RequestT> void check(RequestT request, Endpoint<RequestT, ?, ?> endpoint) {
+        try {
+            credentialsHold.run();
+        } catch (RuntimeException e) {
+            String reason = who + ": " + e.getMessage();
+            throw new OpenSearchException(ErrorResponse.of(r -> r.status(401)
+                .error(c -> c.type("security_exception").reason(reason))));
+        }
         String refusal = guard.refusal(endpoint.method(request), endpoint.requestUrl(request), endpoint.queryParameters(request),
             body(request, endpoint));
         if (refusal != null) {

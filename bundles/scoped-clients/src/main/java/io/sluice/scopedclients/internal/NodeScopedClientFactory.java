@@ -29,8 +29,13 @@ public final class NodeScopedClientFactory implements ScopedClientFactory {
 
     @Override
     public ScopedClients forCaller(Caller caller) {
+        return forCaller(caller, () -> { });
+    }
+
+    @Override
+    public ScopedClients forCaller(Caller caller, Runnable credentialsHold) {
         RequestGuard guard = new RequestGuard((privilege, index) -> access.allows(caller, privilege, index));
-        return new NodeScopedClients(caller,
-            new OpenSearchClient(new GuardedTransport(client._transport(), guard, "user " + caller.user())));
+        return new NodeScopedClients(caller, new OpenSearchClient(
+            new GuardedTransport(client._transport(), guard, "user " + caller.user(), credentialsHold)));
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.scopedclients.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.auth.Caller;
 import io.sluice.auth.ScopedClients;
@@ -55,6 +56,18 @@ class KeyScopedClientsTest {
         assertEquals(403, assertThrows(OpenSearchException.class, () -> clients.asCurrentUser().count(c -> c.index("logs.b"))).status());
         assertEquals(403, assertThrows(OpenSearchException.class,
             () -> clients.asCurrentUser().search(s -> s.index(prefix + "-api-keys"), Map.class)).status());
+    }
+
+    @Test
+    void aKeyRevokedDuringARunIsRefusedOnItsClientsNextRequest() throws IOException {
+        // As a run's clients are made: once, with the key opened again before every request.
+        var key = keys.mint(OPS, "task-revoked", Duration.ofHours(1));
+        ScopedClients clients = factory.forCaller(keys.open(key), () -> keys.open(key));
+        assertEquals(1, clients.asCurrentUser().count(c -> c.index("logs.a")).count());
+        keys.revoke(key);
+        OpenSearchException refused = assertThrows(OpenSearchException.class, () -> clients.asCurrentUser().count(c -> c.index("logs.a")));
+        assertEquals(401, refused.status());
+        assertTrue(refused.getMessage().contains("revoked"), refused.getMessage());
     }
 
     @Test
