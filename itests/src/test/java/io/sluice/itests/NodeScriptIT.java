@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -184,6 +185,70 @@ public class NodeScriptIT {
         }
         DistributionNode.Result stop = sluice(120, "stop");
         assertEquals(stop.output(), 0, stop.exit());
+    }
+
+    @Test
+    public void t3_aDeadOpenSearchIsStartedAgainByItsSupervisorAndStartStartsTheHalfThatIsDown() throws Exception {
+        DistributionNode.Result start = sluice(300, "start");
+        assertEquals(start.output(), 0, start.exit());
+        Path nodePid = home.resolve("data").resolve("opensearch").resolve("node.pid");
+        long killed = Long.parseLong(Files.readString(nodePid).trim());
+        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+        // Its supervisor starts it again on the same port, and Karaf's client finds it there.
+        Await.until(Duration.ofSeconds(180), () -> exitOf("status") == 0 && !read(nodePid).equals(String.valueOf(killed)),
+            () -> "OpenSearch was not started again");
+        assertTrue(Files.readString(home.resolve("data").resolve("log").resolve("opensearch.log"))
+            .contains("(pid " + killed + ") exited with status"));
+        Await.until(Duration.ofSeconds(120), () -> apiStatus() == 200, () -> "the API did not recover");
+
+        // Supervisor and node both gone: status names the half that is down, start starts only that half.
+        long karaf = Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
+        long supervisor = Long.parseLong(Files.readString(home.resolve("data").resolve("opensearch").resolve("supervisor.pid")).trim());
+        ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly);
+        long node = Long.parseLong(Files.readString(nodePid).trim());
+        ProcessHandle.of(node).ifPresent(ProcessHandle::destroyForcibly);
+        Await.until(Duration.ofSeconds(60), () -> ProcessHandle.of(node).map(ProcessHandle::isAlive).orElse(false) == false,
+            () -> "the node did not die");
+        DistributionNode.Result down = sluice(60, "status");
+        assertNotEquals(down.output(), 0, down.exit());
+        assertTrue(down.output(), down.output().contains("the embedded OpenSearch is not running"));
+        DistributionNode.Result again = sluice(300, "start");
+        assertEquals(again.output(), 0, again.exit());
+        assertTrue(again.output(), again.output().contains("starting the embedded OpenSearch"));
+        assertEquals("Karaf was left running", String.valueOf(karaf), Files.readString(home.resolve("karaf.pid")).trim());
+        Await.until(Duration.ofSeconds(120), () -> apiStatus() == 200, () -> "the API did not recover");
+        DistributionNode.Result stop = sluice(120, "stop");
+        assertEquals(stop.output(), 0, stop.exit());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static int exitOf(String command) {
+        try {
+            return sluice(60, command).exit();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The status code of an authenticated request that needs the task store. */
+    private static int apiStatus() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.http() + "/api/tasks"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private static void assertConsole(int exit, String expected, String command) throws Exception {
