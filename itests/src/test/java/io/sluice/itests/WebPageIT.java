@@ -97,6 +97,7 @@ public class WebPageIT {
         ingest("logs.big", big.toString());
         ingest("logs.emptied", "2026-01-01T00:00:00Z one line, deleted before it is identified\n");
         ingest("logs.stale", Files.readString(samples.resolve("HDFS_1k.log")));
+        ingest("logs.held", Files.readString(samples.resolve("Mac_1k.log")));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -234,6 +235,34 @@ public class WebPageIT {
     }
 
     @Test
+    public void t2b_aCancellationTheRunningNodeHasNotFinishedShowsCanceling() throws Exception {
+        // Here a run stops within milliseconds of its cancel, faster than a screenshot. On a cluster the run may be on
+        // another node, which finishes the cancellation when it sees it: an identification claimed by such a node
+        // (stored as that node stores it, its last heartbeat ahead of this clock so that it cannot turn stale while the
+        // test looks) stays being_canceled here, and the page says "Canceling" as long as it does.
+        String id = "streams_feature_identification_logs.held";
+        String now = java.time.Instant.now().toString();
+        String beat = java.time.Instant.now().plus(Duration.ofMinutes(5)).toString();
+        String document = "{\"id\":\"" + id + "\",\"type\":\"streams_feature_identification\",\"status\":\"in_progress\","
+            + "\"stream\":\"logs.held\",\"space\":\"default\",\"owner\":\"admin\",\"created_at\":\"" + now + "\","
+            + "\"updated_at\":\"" + now + "\",\"heartbeat_at\":\"" + beat + "\",\"node\":\"another-node\",\"attempt\":1,"
+            + "\"task\":{\"params\":{},\"progress\":{\"phase\":\"sampling\"},\"attempts\":[{\"attempt\":1,\"node\":\"another-node\","
+            + "\"started_at\":\"" + now + "\"}]}}";
+        HttpResponse<String> stored = opensearch("PUT", "/.sluice-tasks/_doc/default:" + id + "?refresh=true", document);
+        assertTrue(stored.body(), stored.statusCode() == 201);
+        try {
+            browser.get(page() + "#/streams/logs.held");
+            await(By.cssSelector("#identification[data-status='in_progress'] #cancel"));
+            screenshot("stream-in-progress-on-another-node");
+            click(By.id("cancel"));
+            await(By.cssSelector("#identification[data-status='being_canceled'] [data-testid='canceling']"));
+            screenshot("stream-canceling");
+        } finally {
+            opensearch("DELETE", "/.sluice-tasks/_doc/default:" + id + "?refresh=true", null);
+        }
+    }
+
+    @Test
     public void t3_aViewerSeesTheStreamAndItsFeaturesButCannotSchedule() {
         click(By.id("logout"));
         await(By.id("login"));
@@ -366,6 +395,14 @@ public class WebPageIT {
         } catch (IOException | RuntimeException e) {
             System.err.println("screenshot " + name + " failed: " + e);
         }
+    }
+
+    /** A call to the node's embedded OpenSearch, as another node of the cluster writes to it. */
+    private static HttpResponse<String> opensearch(String method, String path, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + node.env.get("SLUICE_OPENSEARCH_PORT") + path)).header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 
     /** A call to the node's API as admin (basic authentication); a JSON body, or text for an ingest. */
