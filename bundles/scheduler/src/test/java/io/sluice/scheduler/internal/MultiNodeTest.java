@@ -11,6 +11,7 @@ import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.store.StoredTask;
 import io.sluice.store.TaskQuery;
 import io.sluice.task.AttemptRecord;
+import io.sluice.task.ReportedStatus;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskStatus;
@@ -79,6 +80,52 @@ class MultiNodeTest {
         for (TaskDocument task : completed()) {
             assertEquals(1, task.attempts().size(), task.id() + " was attempted more than once");
         }
+    }
+
+    @Test
+    void clocksTenSecondsApartOnTwoNodesGiveNoFalseStaleAndNoDoubleRun() throws IOException {
+        // The default staleAfter (30 s) and a lease judged by each observer's own monotonic clock: one node's wall clock
+        // 5 s ahead, the other's 5 s behind, and a reader on the true time.
+        Path log = logs.resolve("skewed.log");
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(5));
+        Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-5));
+        NodeTaskClient reader = new NodeTaskClient(t.store, types(log, "reader"), t.access, Duration.ofSeconds(30),
+            Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+        Set<String> seenStale = new java.util.TreeSet<>();
+        int tasks = 120;
+        try (Node a = new Node("node-a", t.store, types(log, "node-a"), t.access, skewSettings("node-a"), ahead);
+             Node b = new Node("node-b", t.store, types(log, "node-b"), t.access, skewSettings("node-b"), behind)) {
+            for (int i = 0; i < tasks; i++) {
+                Node via = i % 2 == 0 ? a : b;
+                // Every fifth run long enough to beat several times, on both nodes (every other one is scheduled on each).
+                via.client.schedule(ScheduleRequest.of("work").id("skew-" + i).params(Map.of("millis", i % 5 == 0 ? 2500 : 20))
+                    .build(), ADMIN);
+            }
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                // The long runs are the ones whose heartbeats a skewed clock could make look old.
+                for (int i = 0; i < tasks; i += 5) {
+                    for (Node view : List.of(a, b)) {
+                        if (view.client.status("skew-" + i, ADMIN).status() == ReportedStatus.STALE) {
+                            seenStale.add("skew-" + i + " seen by " + view.id);
+                        }
+                    }
+                }
+                return reader.list(io.sluice.task.TaskFilter.all().withStatus(TaskStatus.COMPLETED), io.sluice.task.PageRequest.first(1), ADMIN)
+                    .total() == tasks;
+            });
+        }
+        assertEquals(Set.of(), seenStale, "a run on a live node was reported stale");
+        Map<String, Long> ends = read(log).stream().filter(e -> e.kind.equals("end") && e.task.startsWith("skew-"))
+            .collect(Collectors.groupingBy(e -> e.task, Collectors.counting()));
+        assertEquals(tasks, ends.size(), "tasks that completed a run");
+        assertEquals(Set.of(1L), Set.copyOf(ends.values()), "a task ran more than once");
+    }
+
+    /** The defaults where they matter here (stale after 30 s, a lease lapsing after 6 s), fast polling for the test. */
+    private static SchedulerSettings skewSettings(String id) {
+        return new SchedulerSettings(id, 10, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(7), 10L * 1024 * 1024,
+            Duration.ofSeconds(2), Duration.ofSeconds(6));
     }
 
     @Test

@@ -12,11 +12,16 @@ final class Node implements AutoCloseable {
     final TaskRunner runner;
 
     Node(String id, TaskStore store, TaskTypes types, io.sluice.security.AccessPolicy access, SchedulerSettings settings) {
+        this(id, store, types, access, settings, Clock.systemUTC());
+    }
+
+    /** A node whose wall clock is {@code clock} (one set ahead or behind, as a machine's may be). */
+    Node(String id, TaskStore store, TaskTypes types, io.sluice.security.AccessPolicy access, SchedulerSettings settings,
+         Clock clock) {
         this.id = id;
-        this.client = new NodeTaskClient(store, types, access, settings.staleAfter(), Clock.systemUTC(),
-            TaskLifecycle.BeforeWrite.NONE);
-        this.runner = new TaskRunner(store, types, settings, Clock.systemUTC(),
-            new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), Clock.systemUTC(),
+        this.client = new NodeTaskClient(store, types, access, settings.staleAfter(), clock, TaskLifecycle.BeforeWrite.NONE);
+        this.runner = new TaskRunner(store, types, settings, clock,
+            new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), clock,
                 TaskLifecycle.BeforeWrite.NONE),
             RunCredentials.NONE);
         client.bindLocalRuns(runner);
