@@ -398,6 +398,9 @@ public final class NodeTaskClient implements TaskClient {
                 }
                 timer = watchTimers.schedule(() -> dispatch(this::check), Math.max(0, wake - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // The client stopped while this check ran: the same answer its stop gives every waiting read.
+                result.completeExceptionally(new StoreUnavailableException("the task service is stopping: ask again", e));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
