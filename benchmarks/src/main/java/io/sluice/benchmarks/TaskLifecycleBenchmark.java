@@ -3,6 +3,7 @@ package io.sluice.benchmarks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.auth.Caller;
 import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.AccessConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.benchmarks.Measure.Figures;
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
@@ -141,66 +142,6 @@ public final class TaskLifecycleBenchmark {
 
     /** Grants nothing: only the admin role, which the benchmark's caller has, may do anything. */
     public static AccessConfig adminOnly() {
-        return new AccessConfig() {
-            @Override
-            public String[] grants() {
-                return new String[0];
-            }
-
-            @Override
-            public String[] adminRoles() {
-                return new String[] {"admin"};
-            }
-
-            @Override
-            public String realm() {
-                return "karaf";
-            }
-
-            @Override
-            public int loginCacheSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int sessionIdleMinutes() {
-                return 30;
-            }
-
-            @Override
-            public int sessionMaxMinutes() {
-                return 480;
-            }
-
-            @Override
-            public int loginFailuresPerUser() {
-                return 10;
-            }
-
-            @Override
-            public int loginFailuresPerAddress() {
-                return 100;
-            }
-
-            @Override
-            public int loginThrottleWindowMinutes() {
-                return 15;
-            }
-
-            @Override
-            public int loginThrottleFirstDelaySeconds() {
-                return 1;
-            }
-
-            @Override
-            public int loginThrottleMaxDelaySeconds() {
-                return 300;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return AccessConfig.class;
-            }
-        };
+        return AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[0])::get);
     }
 }

@@ -2,7 +2,7 @@ package io.sluice.scheduler.internal;
 
 import io.sluice.security.AccessPolicy;
 import io.sluice.auth.Caller;
-import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.AccessConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
 import io.sluice.store.TaskStore;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Map;
 import org.opensearch.client.opensearch.OpenSearchClient;
 
 /**
@@ -42,67 +43,7 @@ final class Tasks {
 
     Tasks(OpenSearchClient opensearch, BeforeWrite beforeWrite, long maxPayloadBytes) {
         store = store(opensearch, prefix);
-        access = new ConfiguredAccessPolicy(new AccessConfig() {
-            @Override
-            public String[] grants() {
-                return new String[] {"ops:manage:logs*", "viewer:read:logs*"};
-            }
-
-            @Override
-            public String[] adminRoles() {
-                return new String[] {"admin"};
-            }
-
-            @Override
-            public String realm() {
-                return "karaf";
-            }
-
-            @Override
-            public int loginCacheSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int sessionIdleMinutes() {
-                return 30;
-            }
-
-            @Override
-            public int sessionMaxMinutes() {
-                return 480;
-            }
-
-            @Override
-            public int loginFailuresPerUser() {
-                return 10;
-            }
-
-            @Override
-            public int loginFailuresPerAddress() {
-                return 100;
-            }
-
-            @Override
-            public int loginThrottleWindowMinutes() {
-                return 15;
-            }
-
-            @Override
-            public int loginThrottleFirstDelaySeconds() {
-                return 1;
-            }
-
-            @Override
-            public int loginThrottleMaxDelaySeconds() {
-                return 300;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return AccessConfig.class;
-            }
-        });
+        access = new ConfiguredAccessPolicy(AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[] {"ops:manage:logs*", "viewer:read:logs*"})::get));
         types.register(new SampleParams.Definition("sample"), 1, "test.bundle", 1);
         client = new NodeTaskClient(store, types, access, STALE_AFTER, clock, beforeWrite);
         runs = new TaskRuns(client.lifecycle(), new PluginJson(), maxPayloadBytes);

@@ -8,6 +8,7 @@ import io.sluice.auth.Caller;
 import io.sluice.auth.ScopedClients;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.AccessConfigValues;
 import io.sluice.security.internal.ApiKeyConfig;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.security.internal.NodeTaskApiKeys;
@@ -101,67 +102,7 @@ class KeyScopedClientsTest {
     }
 
     private static AccessConfig grants(String... grants) {
-        return new AccessConfig() {
-            @Override
-            public String[] grants() {
-                return grants;
-            }
-
-            @Override
-            public String realm() {
-                return "karaf";
-            }
-
-            @Override
-            public int loginCacheSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int sessionIdleMinutes() {
-                return 30;
-            }
-
-            @Override
-            public int sessionMaxMinutes() {
-                return 480;
-            }
-
-            @Override
-            public String[] adminRoles() {
-                return new String[] {"admin"};
-            }
-
-            @Override
-            public int loginFailuresPerUser() {
-                return 10;
-            }
-
-            @Override
-            public int loginFailuresPerAddress() {
-                return 100;
-            }
-
-            @Override
-            public int loginThrottleWindowMinutes() {
-                return 15;
-            }
-
-            @Override
-            public int loginThrottleFirstDelaySeconds() {
-                return 1;
-            }
-
-            @Override
-            public int loginThrottleMaxDelaySeconds() {
-                return 300;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return AccessConfig.class;
-            }
-        };
+        return AccessConfigValues.withSettings(Map.<String, Object>of("grants", grants)::get);
     }
 
     private static ApiKeyConfig keyConfig(String prefix) {

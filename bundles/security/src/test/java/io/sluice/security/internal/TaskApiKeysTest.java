@@ -161,67 +161,7 @@ class TaskApiKeysTest {
     }
 
     static AccessConfig config(java.util.function.Supplier<String[]> grants) {
-        return new AccessConfig() {
-            @Override
-            public String[] grants() {
-                return grants.get();
-            }
-
-            @Override
-            public String realm() {
-                return "karaf";
-            }
-
-            @Override
-            public int loginCacheSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int sessionIdleMinutes() {
-                return 30;
-            }
-
-            @Override
-            public int sessionMaxMinutes() {
-                return 480;
-            }
-
-            @Override
-            public String[] adminRoles() {
-                return new String[] {"admin"};
-            }
-
-            @Override
-            public int loginFailuresPerUser() {
-                return 10;
-            }
-
-            @Override
-            public int loginFailuresPerAddress() {
-                return 100;
-            }
-
-            @Override
-            public int loginThrottleWindowMinutes() {
-                return 15;
-            }
-
-            @Override
-            public int loginThrottleFirstDelaySeconds() {
-                return 1;
-            }
-
-            @Override
-            public int loginThrottleMaxDelaySeconds() {
-                return 300;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return AccessConfig.class;
-            }
-        };
+        return AccessConfigValues.withSettings(setting -> setting.equals("grants") ? grants.get() : null);
     }
 
     private static ApiKeyConfig keyConfig(String key, String prefix) {

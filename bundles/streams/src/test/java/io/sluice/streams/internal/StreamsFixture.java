@@ -3,10 +3,11 @@ package io.sluice.streams.internal;
 import io.sluice.auth.Caller;
 import io.sluice.scopedclients.internal.NodeScopedClientFactory;
 import io.sluice.security.AccessPolicy;
-import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.AccessConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import java.lang.annotation.Annotation;
 import java.util.Set;
+import java.util.Map;
 import org.opensearch.client.opensearch.OpenSearchClient;
 
 /** The streams service as tests see it: the real one on the embedded node, the real access policy. */
@@ -16,67 +17,7 @@ final class StreamsFixture {
     static final Caller VIEWER = new Caller("vic", Set.of("viewer"), "default", Caller.Authentication.PASSWORD);
 
     static AccessPolicy access() {
-        return new ConfiguredAccessPolicy(new AccessConfig() {
-            @Override
-            public String[] grants() {
-                return new String[] {"ops:manage:t-*", "viewer:read:t-*"};
-            }
-
-            @Override
-            public String[] adminRoles() {
-                return new String[] {"admin"};
-            }
-
-            @Override
-            public String realm() {
-                return "karaf";
-            }
-
-            @Override
-            public int loginCacheSeconds() {
-                return 10;
-            }
-
-            @Override
-            public int sessionIdleMinutes() {
-                return 30;
-            }
-
-            @Override
-            public int sessionMaxMinutes() {
-                return 480;
-            }
-
-            @Override
-            public int loginFailuresPerUser() {
-                return 10;
-            }
-
-            @Override
-            public int loginFailuresPerAddress() {
-                return 100;
-            }
-
-            @Override
-            public int loginThrottleWindowMinutes() {
-                return 15;
-            }
-
-            @Override
-            public int loginThrottleFirstDelaySeconds() {
-                return 1;
-            }
-
-            @Override
-            public int loginThrottleMaxDelaySeconds() {
-                return 300;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return AccessConfig.class;
-            }
-        });
+        return new ConfiguredAccessPolicy(AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[] {"ops:manage:t-*", "viewer:read:t-*"})::get));
     }
 
     static StreamsConfig config(int maxIngestBytes) {
