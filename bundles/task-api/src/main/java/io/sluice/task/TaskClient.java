@@ -65,6 +65,8 @@ public interface TaskClient {
     /**
      * The tasks in the caller's space that match the filter and that the caller may read, newest first. Listings come
      * from a search, which sees writes within about a second; {@link #get} and {@link #status} are real time.
+     *
+     * @throws InvalidParamsException if the filter's stream is not a stream name (no stream could match it)
      */
     TaskPage list(TaskFilter filter, PageRequest page, Caller caller);
 

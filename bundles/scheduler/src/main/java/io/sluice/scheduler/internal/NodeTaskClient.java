@@ -524,7 +524,8 @@ public final class NodeTaskClient implements TaskClient {
         TaskQuery query = TaskQuery.all()
             .withType(filter.type())
             .withStatuses(filter.status() == null ? null : Set.of(filter.status()))
-            .withStream(filter.stream())
+            // A filter no stream can match is a mistake to report, not an empty page (a typo would look like "no tasks").
+            .withStream(filter.stream() == null ? null : checkStream(filter.stream()))
             .withSpace(caller.space())
             .withOwner(filter.owner())
             .withStreamPatterns(access.streamPatterns(caller, Privilege.READ));

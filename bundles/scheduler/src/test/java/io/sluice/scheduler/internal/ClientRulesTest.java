@@ -133,6 +133,15 @@ class ClientRulesTest {
     }
 
     @Test
+    void aListingFilteredByWhatIsNotAStreamNameIsRefusedNotAnsweredEmpty() {
+        for (String notAStream : List.of("a:b", "a,b", "-x", "LOGS", "logs*", "..")) {
+            InvalidParamsException refused = assertThrows(InvalidParamsException.class,
+                () -> t.client.list(TaskFilter.all().withStream(notAStream), PageRequest.first(10), ADMIN), notAStream);
+            assertTrue(refused.getMessage().contains("'" + notAStream + "'"), refused.getMessage());
+        }
+    }
+
+    @Test
     void theStatusViewShowsPayloadErrorAndProgressOnlyWhereTheyBelong() {
         t.client.schedule(ScheduleRequest.of("sample").stream("logs.app").build(), OPS);
         RunId run = RunId.of(t.runs.claim("default", "sample_logs.app", "node-a").document());
