@@ -83,6 +83,12 @@ public class NodeScriptIT {
         }
         DistributionNode.Result unknown = sluice(120, "console", "no:such-command");
         assertNotEquals(unknown.output(), 0, unknown.exit());
+        // SSH takes keys only (Karaf cannot throttle SSH password logins): even the right password is refused there.
+        DistributionNode.Result byPassword = DistributionNode.run(List.of("bash", node.home.resolve("bin/client").toString(),
+            "-h", "127.0.0.1", "-a", node.env.get("SLUICE_SSH_PORT"), "-u", "admin", "-p", node.env.get("SLUICE_ADMIN_PASSWORD"),
+            "-r", "1", "bundle:list"), null, 120);
+        assertNotEquals(byPassword.output(), 0, byPassword.exit());
+        assertFalse(byPassword.output(), byPassword.output().contains("Active"));
 
         // The task lifecycle at the console, with the sample plugin installed at run time.
         assertConsole(0, "Bundle ID", "bundle:install -s mvn:io.sluice/sluice-sample-tasks/" + System.getProperty("project.version"));
