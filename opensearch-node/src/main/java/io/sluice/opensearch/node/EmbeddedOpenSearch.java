@@ -24,7 +24,8 @@ import org.opensearch.node.Node;
 import org.opensearch.node.NodeValidationException;
 
 /**
- * A real single-node OpenSearch cluster, bound to 127.0.0.1 only, with its data under a folder of the caller's.
+ * A real OpenSearch node, bound to 127.0.0.1 only, with its data under a folder of the caller's: a single-node cluster,
+ * or (given {@link Builder#cluster}) one node of a cluster on loopback, as the fault suite's three-node cluster is.
  *
  * <pre>{@code
  * try (EmbeddedOpenSearch node = EmbeddedOpenSearch.builder(Path.of("data/opensearch")).start()) {
@@ -109,6 +110,8 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
         private String transportPort = "9300-9399";
         private String clusterName = "sluice";
         private String nodeName = "sluice-embedded";
+        private List<String> seedHosts = List.of();
+        private List<String> clusterManagerNodes = List.of();
 
         private Builder(Path home) {
             this.home = Objects.requireNonNull(home, "home").toAbsolutePath().normalize();
@@ -142,6 +145,20 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
         }
 
         /**
+         * Makes this node one of a cluster instead of a cluster of its own: it finds the others at {@code seedHosts}
+         * (their {@code 127.0.0.1:<transport port>}) and, on the cluster's first start, elects a manager among
+         * {@code clusterManagerNodes} (node names). New indices then keep OpenSearch's default of one replica.
+         */
+        public Builder cluster(List<String> seedHosts, List<String> clusterManagerNodes) {
+            if (seedHosts.isEmpty() || clusterManagerNodes.isEmpty()) {
+                throw new IllegalArgumentException("a cluster needs seed hosts and cluster manager nodes");
+            }
+            this.seedHosts = List.copyOf(seedHosts);
+            this.clusterManagerNodes = List.copyOf(clusterManagerNodes);
+            return this;
+        }
+
+        /**
          * Starts the node and waits until the cluster is usable (at least yellow).
          *
          * @throws IllegalStateException with a clear message when a port is taken, the data folder is held by another
@@ -156,7 +173,7 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create the OpenSearch folder " + home + ": " + e.getMessage(), e);
             }
-            Settings settings = Settings.builder()
+            Settings.Builder builder = Settings.builder()
                 .put("cluster.name", clusterName)
                 .put("node.name", nodeName)
                 .put("path.home", home.toString())
@@ -165,10 +182,14 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
                 .put("network.host", LOOPBACK)
                 .put("http.port", httpPort)
                 .put("transport.port", transportPort)
-                .put("discovery.type", "single-node")
                 // A developer's disk is often fuller than a server's: never go read-only because of it.
-                .put("cluster.routing.allocation.disk.threshold_enabled", false)
-                .build();
+                .put("cluster.routing.allocation.disk.threshold_enabled", false);
+            if (seedHosts.isEmpty()) {
+                builder.put("discovery.type", "single-node");
+            } else {
+                builder.putList("discovery.seed_hosts", seedHosts).putList("cluster.initial_cluster_manager_nodes", clusterManagerNodes);
+            }
+            Settings settings = builder.build();
             Node node;
             try {
                 node = new PluginNode(
@@ -188,10 +209,12 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
                 if (health.isTimedOut() || health.getStatus() == ClusterHealthStatus.RED) {
                     throw new IllegalStateException("OpenSearch cluster did not turn yellow within 60 s: " + health.getStatus());
                 }
-                // One node can never hold a replica: without this every new index stays yellow.
-                node.client().admin().cluster().prepareUpdateSettings()
-                    .setPersistentSettings(Settings.builder().put("cluster.default_number_of_replicas", 0))
-                    .get(TimeValue.timeValueSeconds(30));
+                if (seedHosts.isEmpty()) {
+                    // One node can never hold a replica: without this every new index stays yellow.
+                    node.client().admin().cluster().prepareUpdateSettings()
+                        .setPersistentSettings(Settings.builder().put("cluster.default_number_of_replicas", 0))
+                        .get(TimeValue.timeValueSeconds(30));
+                }
                 return new EmbeddedOpenSearch(node, home, uri, Duration.ofNanos(System.nanoTime() - started));
             } catch (NodeValidationException | RuntimeException e) {
                 closeQuietly(node);

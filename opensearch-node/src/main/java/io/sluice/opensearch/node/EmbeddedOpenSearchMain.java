@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,7 +14,11 @@ import java.util.concurrent.CountDownLatch;
  * Runs the embedded node as its own process, for the distribution:
  *
  * <pre>java -cp 'opensearch/lib/*' io.sluice.opensearch.node.EmbeddedOpenSearchMain --home data/opensearch [--http-port 9200-9299]
- *     [--transport-port 9300-9399] [--ready-file data/opensearch/ready.json]</pre>
+ *     [--transport-port 9300-9399] [--ready-file data/opensearch/ready.json]
+ *     [--cluster-name sluice --node-name os-1 --seed-hosts 127.0.0.1:9301,127.0.0.1:9302 --cluster-manager-nodes os-1,os-2]</pre>
+ *
+ * <p>Without {@code --seed-hosts} the node is a cluster of its own (the distribution's default); with it, one node of
+ * a cluster on loopback.
  *
  * <p>When the cluster is usable it prints one line with the version, URL and start time, and writes the ready file
  * ({@code url}, {@code pid}, {@code version}); it stops the node on SIGTERM or Ctrl-C and removes the ready file. A
@@ -32,6 +37,10 @@ public final class EmbeddedOpenSearchMain {
         Path readyFile = null;
         String httpPort = "9200-9299";
         String transportPort = "9300-9399";
+        String clusterName = null;
+        String nodeName = null;
+        List<String> seedHosts = List.of();
+        List<String> managers = List.of();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -39,7 +48,12 @@ public final class EmbeddedOpenSearchMain {
                 case "--http-port" -> httpPort = require(args[i], value);
                 case "--transport-port" -> transportPort = require(args[i], value);
                 case "--ready-file" -> readyFile = Path.of(require(args[i], value));
-                default -> fail("unknown argument '" + args[i] + "'; expected --home, --http-port, --transport-port, --ready-file");
+                case "--cluster-name" -> clusterName = require(args[i], value);
+                case "--node-name" -> nodeName = require(args[i], value);
+                case "--seed-hosts" -> seedHosts = List.of(require(args[i], value).split(","));
+                case "--cluster-manager-nodes" -> managers = List.of(require(args[i], value).split(","));
+                default -> fail("unknown argument '" + args[i] + "'; expected --home, --http-port, --transport-port, --ready-file, "
+                    + "--cluster-name, --node-name, --seed-hosts, --cluster-manager-nodes");
             }
             i++;
         }
@@ -48,7 +62,17 @@ public final class EmbeddedOpenSearchMain {
         }
         EmbeddedOpenSearch node;
         try {
-            node = EmbeddedOpenSearch.builder(home).httpPort(httpPort).transportPort(transportPort).start();
+            EmbeddedOpenSearch.Builder builder = EmbeddedOpenSearch.builder(home).httpPort(httpPort).transportPort(transportPort);
+            if (clusterName != null) {
+                builder.clusterName(clusterName);
+            }
+            if (nodeName != null) {
+                builder.nodeName(nodeName);
+            }
+            if (!seedHosts.isEmpty() || !managers.isEmpty()) {
+                builder.cluster(seedHosts, managers);
+            }
+            node = builder.start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
             return;
