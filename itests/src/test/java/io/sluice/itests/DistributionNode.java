@@ -89,7 +89,7 @@ final class DistributionNode {
         return new Result(process.exitValue(), out, out + err);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
