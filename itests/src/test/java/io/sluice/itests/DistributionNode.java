@@ -75,7 +75,9 @@ final class DistributionNode {
     static Result run(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
         File stdout = File.createTempFile("out", ".txt");
         File stderr = File.createTempFile("err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout).redirectError(stderr);
+        // An empty stdin: a command that would prompt (a password, say) fails at once instead of waiting for a reader.
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout).redirectError(stderr)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (env != null) {
             builder.environment().putAll(env);
         }
