@@ -429,12 +429,6 @@ public final class NodeTaskClient implements TaskClient {
             "no installed bundle provides task type '" + request.type() + "'; installed types: "
                 + types.infos().stream().map(TaskTypeInfo::type).collect(Collectors.joining(", ", "[", "]"))));
         Map<String, Object> params = json.toObject(json.bind(definition, request.params()), "params");
-        if (request.id() != null) {
-            // An explicit id may name a task of another stream: the caller must be allowed to replace that one too.
-            store.get(caller.space(), id).map(StoredTask::document)
-                .filter(existing -> !java.util.Objects.equals(existing.stream(), stream))
-                .ifPresent(existing -> requireManage(existing.stream(), caller));
-        }
         // The run acts on the caller's behalf through its own key, minted now with the caller's privileges.
         TaskApiKeys keys = apiKeys;
         TaskApiKey key = keys == null ? null : keys.mint(caller, id, keyLifetime(definition));
@@ -443,8 +437,21 @@ public final class NodeTaskClient implements TaskClient {
         Optional<LocalRuns.Slot> slot = runs == null ? Optional.empty() : runs.reserve(definition.type());
         TaskLifecycle.Result result;
         try {
-            result = lifecycle.apply(caller.space(), id, new Schedule(definition.type(), stream, caller.space(),
-                caller.user(), params, slot.map(LocalRuns.Slot::node).orElse(null), key));
+            Schedule schedule = new Schedule(definition.type(), stream, caller.space(), caller.user(), params,
+                slot.map(LocalRuns.Slot::node).orElse(null), key);
+            // An explicit id usually names a new task: one create, no read (half the requests of a schedule). If the
+            // task exists the create is refused, and the usual path reads it and decides.
+            Optional<TaskLifecycle.Result> created = request.id() == null ? Optional.empty()
+                : lifecycle.applyToAbsent(caller.space(), id, schedule);
+            if (created.isPresent()) {
+                result = created.get();
+            } else {
+                Optional<StoredTask> existing = request.id() == null ? Optional.empty() : store.get(caller.space(), id);
+                // An explicit id may name a task of another stream: the caller must be allowed to replace that one too.
+                existing.map(StoredTask::document).filter(other -> !java.util.Objects.equals(other.stream(), stream))
+                    .ifPresent(other -> requireManage(other.stream(), caller));
+                result = lifecycle.apply(caller.space(), id, schedule, existing.orElse(null));
+            }
         } catch (RuntimeException e) {
             slot.ifPresent(LocalRuns.Slot::release);
             revoke(keys, key);

@@ -109,6 +109,25 @@ final class TaskLifecycle {
         }
     }
 
+    /**
+     * Applies an action to a task presumed not to exist, without reading it first: decided on "absent" and written as
+     * a create, which the store refuses when the task exists after all (so nothing is overwritten unread). Empty when
+     * the presumption was wrong or the decision is not a write: then {@link #apply} decides again, with a read.
+     */
+    Optional<Result> applyToAbsent(String space, String id, Action action) {
+        Decision decision = transitions.decide(id, Optional.empty(), action, now());
+        if (!(decision instanceof Write write)) {
+            return Optional.empty();
+        }
+        beforeWrite.beforeWrite(id, action);
+        try {
+            StoredTask written = store.create(write.next());
+            return Optional.of(new Result(Kind.WRITTEN, written.document(), written, null, null));
+        } catch (StoreConflictException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Conditional writes that lost to another writer since start (each was decided again). */
     long conflicts() {
         return conflicts.sum();

@@ -105,6 +105,19 @@ class ClientRulesTest {
     }
 
     @Test
+    void anExplicitIdNamingATaskOfAStreamTheCallerMayNotManageIsRefusedAndTheTaskKept() {
+        // The create-first path finds the task exists; the read that follows must still check the other stream.
+        t.client.schedule(ScheduleRequest.of("sample").id("shared").stream("metrics").params(Map.of("steps", 2)).build(), ADMIN);
+        assertThrows(ForbiddenException.class,
+            () -> t.client.schedule(ScheduleRequest.of("sample").id("shared").stream("logs.a").build(), OPS));
+        assertEquals("metrics", t.client.get("shared", ADMIN).stream());
+        assertEquals(2, t.client.get("shared", ADMIN).params().get("steps"));
+        // A new explicit id in a stream the caller manages is created at once.
+        assertTrue(t.client.schedule(ScheduleRequest.of("sample").id("fresh").stream("logs.a").build(), OPS).started());
+        assertEquals(TaskStatus.IN_PROGRESS, t.client.get("fresh", OPS).status());
+    }
+
+    @Test
     void anotherSpaceIsAnotherWorld() {
         t.client.schedule(ScheduleRequest.of("sample").stream("logs.app").params(Map.of("steps", 1)).build(), OPS);
         assertEquals(TaskStatus.NOT_STARTED, t.client.get("sample_logs.app", OTHER_SPACE).status());
