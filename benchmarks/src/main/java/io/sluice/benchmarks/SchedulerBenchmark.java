@@ -3,20 +3,25 @@ package io.sluice.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.auth.Caller;
-import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
+import io.sluice.scheduler.internal.InProcessScheduler;
+import io.sluice.security.internal.ApiKeyConfig;
+import io.sluice.security.internal.ConfigValues;
+import io.sluice.security.internal.ConfiguredAccessPolicy;
+import io.sluice.security.internal.NodeTaskApiKeys;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.internal.OpenSearchTaskStore;
-import io.sluice.scheduler.internal.InProcessScheduler;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.TaskClient;
+import io.sluice.task.TaskStatus;
 import io.sluice.task.spi.TaskCancelledException;
 import io.sluice.task.spi.TaskContext;
 import io.sluice.task.spi.TaskDefinition;
-import io.sluice.task.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +79,8 @@ public final class SchedulerBenchmark {
 
             OpenSearchTaskStore store = new OpenSearchTaskStore(client, TaskLifecycleBenchmark.prefix(".bench"));
             Probe probe = new Probe();
-            InProcessScheduler scheduler = new InProcessScheduler(store,
-                new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()), STALE_AFTER, probe);
+            ConfiguredAccessPolicy access = new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly());
+            InProcessScheduler scheduler = new InProcessScheduler(store, access, STALE_AFTER, probe);
             TaskClient tasks = scheduler.client();
             InProcessScheduler.Runner runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
 
@@ -103,22 +108,41 @@ public final class SchedulerBenchmark {
             System.out.println();
             Measure.Figures rawCycles = Measure.run("raw: create + conditional index", 8, Duration.ofSeconds(3), measure,
                 t -> () -> rawClaimCycle(client, store.index(), "default:cycle-" + ids.incrementAndGet()));
-            // Group commit off (bulks of one write, as every write was before it) against on, same run, same node.
-            int[][] rounds = {{10, 1}, {10, 500}, {32, 1}, {32, 500}};
+            // With task API keys, as in production: a key minted (created) at schedule and revoked (updated) at the end.
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            NodeTaskApiKeys keys = new NodeTaskApiKeys(client, access, ConfigValues.of(ApiKeyConfig.class,
+                Map.<String, Object>of("encryptionKey", Base64.getEncoder().encodeToString(secret), "indexPrefix", ".bench")::get));
+            Measure.Figures rawKeyCycles = Measure.run("raw: key create + create + conditional index + key update", 8,
+                Duration.ofSeconds(3), measure, t -> () -> {
+                    String id = "cycle-key-" + ids.incrementAndGet();
+                    client.index(i -> i.index(RAW_KEYS).id(id).document(doc()).opType(OpType.Create));
+                    rawClaimCycle(client, store.index(), "default:" + id);
+                    client.update(u -> u.index(RAW_KEYS).id(id).doc(JSON.createObjectNode().put("revoked", true)), ObjectNode.class);
+                });
+            // Group commit off (bulks of one write, as every write was before it) against on, same run, same node; the
+            // last round with task API keys.
+            int[][] rounds = {{10, 1}, {10, 500}, {32, 1}, {32, 500}, {32, 500, 1}};
             int runnerCapacity = 10;
             for (int[] round : rounds) {
                 int capacity = round[0];
                 int batch = round[1];
+                boolean withKeys = round.length > 2;
+                Measure.Figures baseline = withKeys ? rawKeyCycles : rawCycles;
                 store.groupCommit(batch, 0);
-                if (capacity != runnerCapacity) {
+                if (withKeys) {
+                    scheduler.apiKeys(keys);
+                    runner.stop();
+                    runner = scheduler.runner("bench-a", capacity, STALE_AFTER, HEARTBEAT, POLL).local();
+                } else if (capacity != runnerCapacity) {
                     runner.stop();
                     runner = scheduler.runner("bench-a", capacity, STALE_AFTER, HEARTBEAT, POLL).local();
                     runnerCapacity = capacity;
                 }
                 long requestsBefore = requests.sum();
                 long[] bulksBefore = store.groupCommitFigures();
-                int count = (int) Math.max(500, rawCycles.perSecond() * measure.toSeconds());
-                String prefix = "through-" + capacity + "-" + batch + "-";
+                int count = (int) Math.max(500, baseline.perSecond() * measure.toSeconds());
+                String prefix = "through-" + capacity + "-" + batch + (withKeys ? "-keys-" : "-");
                 long doneBefore = completed(client, store, TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)));
                 long t0 = System.nanoTime();
                 ExecutorService schedulers = Executors.newFixedThreadPool(8);
@@ -139,17 +163,21 @@ public final class SchedulerBenchmark {
                 schedulers.shutdown();
                 // Wait until every task of this round is completed in the store (refreshed, so the count is exact).
                 TaskQuery done = TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED));
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
                 while (completed(client, store, done) < doneBefore + count) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the round " + prefix + " did not complete its " + count + " tasks in 5 min");
+                    }
                     Thread.sleep(50);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long[] bulksAfter = store.groupCommitFigures();
                 long bulks = bulksAfter[0] - bulksBefore[0];
-                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, group commit %s, fed by 8 threads: %d in "
-                        + "%.1f s = %.0f tasks/s, %.1f OpenSearch requests/task (%.1f writes per bulk)   | x%.2f of raw cycles (%.0f/s)%n",
-                    capacity, batch == 1 ? "off" : "on ", count, seconds, count / seconds,
+                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, group commit %s%s, fed by 8 threads: %d in "
+                        + "%.1f s = %.0f tasks/s, %.1f OpenSearch requests/task (%.1f writes per bulk)   | x%.2f of raw cycles%s (%.0f/s)%n",
+                    capacity, batch == 1 ? "off" : "on ", withKeys ? ", task API keys" : "", count, seconds, count / seconds,
                     (requests.sum() - requestsBefore) / (double) count, (bulksAfter[1] - bulksBefore[1]) / (double) Math.max(1, bulks),
-                    (count / seconds) / rawCycles.perSecond(), rawCycles.perSecond());
+                    (count / seconds) / baseline.perSecond(), withKeys ? " with keys" : "", baseline.perSecond());
             }
 
             // ---- cancel latency, same node
@@ -222,6 +250,9 @@ public final class SchedulerBenchmark {
         IndexResponse created = client.index(i -> i.index(index).id(id).document(doc()).opType(OpType.Create));
         client.index(i -> i.index(index).id(id).document(doc()).ifSeqNo(created.seqNo()).ifPrimaryTerm(created.primaryTerm()));
     }
+
+    /** Where the raw baseline writes its key documents. */
+    private static final String RAW_KEYS = ".bench-raw-keys";
 
     private static ObjectNode doc() {
         return JSON.createObjectNode().put("status", "in_progress");

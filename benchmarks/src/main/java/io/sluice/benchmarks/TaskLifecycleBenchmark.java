@@ -3,7 +3,7 @@ package io.sluice.benchmarks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.auth.Caller;
 import io.sluice.security.internal.AccessConfig;
-import io.sluice.security.internal.AccessConfigValues;
+import io.sluice.security.internal.ConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.benchmarks.Measure.Figures;
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
@@ -142,6 +142,6 @@ public final class TaskLifecycleBenchmark {
 
     /** Grants nothing: only the admin role, which the benchmark's caller has, may do anything. */
     public static AccessConfig adminOnly() {
-        return AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[0])::get);
+        return ConfigValues.of(AccessConfig.class, Map.<String, Object>of("grants", new String[0])::get);
     }
 }

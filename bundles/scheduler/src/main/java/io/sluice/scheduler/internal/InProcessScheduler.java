@@ -1,6 +1,7 @@
 package io.sluice.scheduler.internal;
 
 import io.sluice.security.AccessPolicy;
+import io.sluice.security.TaskApiKeys;
 import io.sluice.store.TaskStore;
 import io.sluice.task.TaskClient;
 import io.sluice.task.spi.TaskDefinition;
@@ -17,6 +18,7 @@ public final class InProcessScheduler {
     private final TaskStore store;
     private final TaskTypes types = new TaskTypes();
     private final NodeTaskClient client;
+    private volatile TaskApiKeys apiKeys;
 
     /** A client on the store, with the given task types and access policy. */
     public InProcessScheduler(TaskStore store, AccessPolicy access, Duration staleAfter, TaskDefinition<?, ?>... definitions) {
@@ -26,6 +28,16 @@ public final class InProcessScheduler {
             types.register(definition, serviceId++, "in-process", 0);
         }
         this.client = new NodeTaskClient(store, types, access, staleAfter, Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+    }
+
+    /**
+     * Schedules mint a task API key and runs that end revoke it, as on a node with the key service: for runners
+     * started from now on.
+     */
+    public InProcessScheduler apiKeys(TaskApiKeys keys) {
+        apiKeys = keys;
+        client.bindApiKeys(keys);
+        return this;
     }
 
     /** The task client, as the HTTP routes and the console use it. */
@@ -48,7 +60,7 @@ public final class InProcessScheduler {
             Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), 10L * 1024 * 1024, leaseRenewal, leaseLapse);
         TaskRunner runner = new TaskRunner(store, types, settings, Clock.systemUTC(),
             new TaskLifecycle(store, new TaskTransitions(new Staleness(staleAfter)), Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE),
-            RunCredentials.NONE);
+            apiKeys == null ? RunCredentials.NONE : new RunCredentials(() -> apiKeys, () -> null));
         return new Runner(runner);
     }
 

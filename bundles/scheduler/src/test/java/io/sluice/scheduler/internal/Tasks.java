@@ -2,7 +2,8 @@ package io.sluice.scheduler.internal;
 
 import io.sluice.security.AccessPolicy;
 import io.sluice.auth.Caller;
-import io.sluice.security.internal.AccessConfigValues;
+import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.ConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.scheduler.internal.TaskLifecycle.BeforeWrite;
 import io.sluice.store.TaskStore;
@@ -43,7 +44,7 @@ final class Tasks {
 
     Tasks(OpenSearchClient opensearch, BeforeWrite beforeWrite, long maxPayloadBytes) {
         store = store(opensearch, prefix);
-        access = new ConfiguredAccessPolicy(AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[] {"ops:manage:logs*", "viewer:read:logs*"})::get));
+        access = new ConfiguredAccessPolicy(ConfigValues.of(AccessConfig.class, Map.<String, Object>of("grants", new String[] {"ops:manage:logs*", "viewer:read:logs*"})::get));
         types.register(new SampleParams.Definition("sample"), 1, "test.bundle", 1);
         client = new NodeTaskClient(store, types, access, STALE_AFTER, clock, beforeWrite);
         runs = new TaskRuns(client.lifecycle(), new PluginJson(), maxPayloadBytes);

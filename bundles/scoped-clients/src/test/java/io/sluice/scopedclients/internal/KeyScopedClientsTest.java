@@ -8,7 +8,7 @@ import io.sluice.auth.Caller;
 import io.sluice.auth.ScopedClients;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.security.internal.AccessConfig;
-import io.sluice.security.internal.AccessConfigValues;
+import io.sluice.security.internal.ConfigValues;
 import io.sluice.security.internal.ApiKeyConfig;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.security.internal.NodeTaskApiKeys;
@@ -102,7 +102,7 @@ class KeyScopedClientsTest {
     }
 
     private static AccessConfig grants(String... grants) {
-        return AccessConfigValues.withSettings(Map.<String, Object>of("grants", grants)::get);
+        return ConfigValues.of(AccessConfig.class, Map.<String, Object>of("grants", grants)::get);
     }
 
     private static ApiKeyConfig keyConfig(String prefix) {

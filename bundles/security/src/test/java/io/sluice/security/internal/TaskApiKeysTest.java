@@ -11,7 +11,6 @@ import io.sluice.auth.Privilege;
 import io.sluice.security.TaskApiKey;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +160,7 @@ class TaskApiKeysTest {
     }
 
     static AccessConfig config(java.util.function.Supplier<String[]> grants) {
-        return AccessConfigValues.withSettings(setting -> setting.equals("grants") ? grants.get() : null);
+        return ConfigValues.of(AccessConfig.class, setting -> setting.equals("grants") ? grants.get() : null);
     }
 
     private static ApiKeyConfig keyConfig(String key, String prefix) {
@@ -169,26 +168,7 @@ class TaskApiKeysTest {
     }
 
     private static ApiKeyConfig keyConfig(String key, String prefix, int purgeAfterDays) {
-        return new ApiKeyConfig() {
-            @Override
-            public String encryptionKey() {
-                return key;
-            }
-
-            @Override
-            public String indexPrefix() {
-                return prefix;
-            }
-
-            @Override
-            public int purgeAfterDays() {
-                return purgeAfterDays;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ApiKeyConfig.class;
-            }
-        };
+        return ConfigValues.of(ApiKeyConfig.class,
+            Map.<String, Object>of("encryptionKey", key, "indexPrefix", prefix, "purgeAfterDays", purgeAfterDays)::get);
     }
 }

@@ -3,7 +3,8 @@ package io.sluice.streams.internal;
 import io.sluice.auth.Caller;
 import io.sluice.scopedclients.internal.NodeScopedClientFactory;
 import io.sluice.security.AccessPolicy;
-import io.sluice.security.internal.AccessConfigValues;
+import io.sluice.security.internal.AccessConfig;
+import io.sluice.security.internal.ConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import java.lang.annotation.Annotation;
 import java.util.Set;
@@ -17,7 +18,7 @@ final class StreamsFixture {
     static final Caller VIEWER = new Caller("vic", Set.of("viewer"), "default", Caller.Authentication.PASSWORD);
 
     static AccessPolicy access() {
-        return new ConfiguredAccessPolicy(AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[] {"ops:manage:t-*", "viewer:read:t-*"})::get));
+        return new ConfiguredAccessPolicy(ConfigValues.of(AccessConfig.class, Map.<String, Object>of("grants", new String[] {"ops:manage:t-*", "viewer:read:t-*"})::get));
     }
 
     static StreamsConfig config(int maxIngestBytes) {

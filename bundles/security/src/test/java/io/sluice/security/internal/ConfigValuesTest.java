@@ -7,11 +7,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A configuration built outside DS answers what DS would: the given settings, and the metatype default for the rest. */
-class AccessConfigValuesTest {
+class ConfigValuesTest {
 
     @Test
     void givenSettingsWinAndEveryOtherSettingIsItsDefault() {
-        AccessConfig config = AccessConfigValues.withSettings(Map.<String, Object>of("grants", new String[] {"ops:read:logs*"},
+        AccessConfig config = ConfigValues.of(AccessConfig.class, Map.<String, Object>of("grants", new String[] {"ops:read:logs*"},
             "loginFailuresPerUser", 3)::get);
         assertArrayEquals(new String[] {"ops:read:logs*"}, config.grants());
         assertEquals(3, config.loginFailuresPerUser());
@@ -22,8 +22,16 @@ class AccessConfigValuesTest {
     }
 
     @Test
+    void anyTypedConfigurationWorksTheSameWay() {
+        ApiKeyConfig config = ConfigValues.of(ApiKeyConfig.class, Map.<String, Object>of("indexPrefix", ".k")::get);
+        assertEquals(".k", config.indexPrefix());
+        assertEquals("", config.encryptionKey());
+        assertEquals(ApiKeyConfig.class, config.annotationType());
+    }
+
+    @Test
     void anArrayHandedOutIsACopySoACallerCannotChangeTheSetting() {
-        AccessConfig config = AccessConfigValues.withSettings(setting -> null);
+        AccessConfig config = ConfigValues.of(AccessConfig.class, setting -> null);
         config.adminRoles()[0] = "everyone";
         assertArrayEquals(new String[] {"admin"}, config.adminRoles());
     }
