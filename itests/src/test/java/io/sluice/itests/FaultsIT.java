@@ -307,20 +307,21 @@ public class FaultsIT {
         List<Process> cluster = new ArrayList<>();
         List<String> names = List.of("os-1", "os-2", "os-3");
         List<Integer> httpPorts = new ArrayList<>();
-        List<String> seeds = new ArrayList<>();
+        List<Integer> transportPorts = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             httpPorts.add(DistributionNode.freePort());
-            seeds.add("127.0.0.1:" + DistributionNode.freePort());
+            transportPorts.add(DistributionNode.freePort());
         }
+        String seeds = String.join(",", transportPorts.stream().map(p -> "127.0.0.1:" + p).toList());
         DistributionNode third = DistributionNode.install("faults-it-c", PASSWORD);
         try {
             for (int i = 0; i < names.size(); i++) {
                 Path home = third.home.resolve("cluster").resolve(names.get(i));
                 cluster.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms256m", "-Xmx512m", "-cp", third.home.resolve("opensearch/lib") + "/*",
                     "io.sluice.opensearch.node.EmbeddedOpenSearchMain", "--home", home.toString(),
-                    "--http-port", String.valueOf(httpPorts.get(i)), "--transport-port", seeds.get(i).substring(10),
+                    "--http-port", String.valueOf(httpPorts.get(i)), "--transport-port", String.valueOf(transportPorts.get(i)),
                     "--ready-file", home.resolve("ready.json").toString(), "--cluster-name", "faults-three",
-                    "--node-name", names.get(i), "--seed-hosts", String.join(",", seeds), "--cluster-manager-nodes", String.join(",", names))
+                    "--node-name", names.get(i), "--seed-hosts", seeds, "--cluster-manager-nodes", String.join(",", names))
                     .redirectErrorStream(true).redirectOutput(Files.createDirectories(home).resolve("out.txt").toFile()).start());
             }
             for (int i = 0; i < names.size(); i++) {
@@ -333,12 +334,10 @@ public class FaultsIT {
             third.sluiceOk(300, "console", "feature:install sluice-sample-tasks");
             Await.until(WAIT, () -> callQuietlyBody(third, "/api/task_types").contains("sample_sleep"), () -> "no sample_sleep");
             String any = "http://127.0.0.1:" + httpPorts.get(0);
-            HttpResponse<String> green = http.send(HttpRequest.newBuilder(URI.create(any
-                + "/_cluster/health/.sluice-tasks?wait_for_status=green&timeout=120s")).build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue("the task index is not green: " + green.body(), green.body().contains("\"status\":\"green\""));
+            String green = get(any + "/_cluster/health/.sluice-tasks?wait_for_status=green&timeout=120s");
+            assertTrue("the task index is not green: " + green, green.contains("\"status\":\"green\""));
             // Green alone would hold for an index without replicas.
-            String copies = http.send(HttpRequest.newBuilder(URI.create(any + "/_cat/shards/.sluice-tasks?h=prirep,state")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            String copies = get(any + "/_cat/shards/.sluice-tasks?h=prirep,state");
             assertTrue("the task index has no started replica: " + copies, copies.lines().anyMatch(l -> l.matches("r\\s+STARTED")));
 
             for (int i = 0; i < tasks; i++) {
@@ -347,8 +346,7 @@ public class FaultsIT {
                     HttpResponse.BodyHandlers.ofString());
                 assertEquals(scheduled.body(), 201, scheduled.statusCode());
             }
-            String shards = http.send(HttpRequest.newBuilder(URI.create(any + "/_cat/shards/.sluice-tasks?h=prirep,node")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+            String shards = get(any + "/_cat/shards/.sluice-tasks?h=prirep,node");
             String primaryNode = shards.lines().filter(l -> l.startsWith("p ")).map(l -> l.substring(2).trim()).findFirst()
                 .orElseThrow(() -> new AssertionError("no primary in " + shards));
             long termBefore = primaryTerm(any);
@@ -388,15 +386,18 @@ public class FaultsIT {
 
     /** The task index's primary term, as the index's first stored document reports it. */
     private static long primaryTerm(String opensearch) throws IOException, InterruptedException {
-        String found = http.send(HttpRequest.newBuilder(URI.create(opensearch
-            + "/.sluice-tasks/_search?size=1&seq_no_primary_term=true&_source=false&sort=_seq_no:desc")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String found = get(opensearch + "/.sluice-tasks/_search?size=1&seq_no_primary_term=true&_source=false&sort=_seq_no:desc");
         Matcher term = Pattern.compile("\"_primary_term\":(\\d+)").matcher(found);
         assertTrue(found, term.find());
         return Long.parseLong(term.group(1));
     }
 
     private static final String SECOND_NODE_ID = "faults-b";
+
+    /** The body of a GET straight to OpenSearch (not through Sluice). */
+    private static String get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
 
     /** Tasks {@code prefix}N not yet completed or failed, from the store. */
     private static long unfinished(String prefix) throws IOException, InterruptedException {
@@ -490,8 +491,7 @@ public class FaultsIT {
         String opensearch = opensearch();
         http.send(HttpRequest.newBuilder(URI.create(opensearch + "/_refresh?expand_wildcards=all")).POST(HttpRequest.BodyPublishers.noBody())
             .build(), HttpResponse.BodyHandlers.ofString());
-        String hits = http.send(HttpRequest.newBuilder(URI.create(opensearch + "/*/_search?expand_wildcards=all&size=10000&seq_no_primary_term=true&_source=false"))
-            .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String hits = get(opensearch + "/*/_search?expand_wildcards=all&size=10000&seq_no_primary_term=true&_source=false");
         Map<String, Map<String, Long>> documents = new TreeMap<>();
         Matcher hit = Pattern.compile("\"_index\":\"([^\"]+)\",\"_id\":\"([^\"]+)\"[^}]*?\"_seq_no\":(\\d+)").matcher(hits);
         while (hit.find()) {
