@@ -69,6 +69,9 @@ public final class SchedulerBenchmark {
     public static void main(String[] args) throws Exception {
         Duration measure = Measure.seconds("measure", 10);
         int recoveries = Integer.getInteger("recoveries", 3);
+        // Threads scheduling at once (and running the raw cycles): each waits for its schedule's answer, so too few of
+        // them, not the node, would bound the rate.
+        int callers = Integer.getInteger("callers", 32);
         Path home = Files.createTempDirectory("sluice-bench-");
         LongAdder requests = new LongAdder();
         try (EmbeddedOpenSearch node = EmbeddedOpenSearch.builder(home).httpPort("0").transportPort("0").start();
@@ -106,19 +109,19 @@ public final class SchedulerBenchmark {
 
             // ---- throughput: completed no-op tasks per second, one node
             System.out.println();
-            Measure.Figures rawCycles = Measure.run("raw: create + conditional index", 8, Duration.ofSeconds(3), measure,
+            Measure.Figures rawCycles = Measure.run("raw: create + conditional index", callers, Duration.ofSeconds(3), measure,
                 t -> () -> rawClaimCycle(client, store.index(), "default:cycle-" + ids.incrementAndGet()));
-            // With task API keys, as in production: a key minted (created) at schedule and revoked (updated) at the end.
+            // With task API keys, as in production: a key minted (created) at schedule and revoked (written over) at the end.
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             NodeTaskApiKeys keys = new NodeTaskApiKeys(client, access, ConfigValues.of(ApiKeyConfig.class,
                 Map.<String, Object>of("encryptionKey", Base64.getEncoder().encodeToString(secret), "indexPrefix", ".bench")::get));
-            Measure.Figures rawKeyCycles = Measure.run("raw: key create + create + conditional index + key update", 8,
+            Measure.Figures rawKeyCycles = Measure.run("raw: key create + create + conditional index + key overwrite", callers,
                 Duration.ofSeconds(3), measure, t -> () -> {
                     String id = "cycle-key-" + ids.incrementAndGet();
                     client.index(i -> i.index(RAW_KEYS).id(id).document(doc()).opType(OpType.Create));
                     rawClaimCycle(client, store.index(), "default:" + id);
-                    client.update(u -> u.index(RAW_KEYS).id(id).doc(JSON.createObjectNode().put("revoked", true)), ObjectNode.class);
+                    client.index(i -> i.index(RAW_KEYS).id(id).document(JSON.createObjectNode().put("revoked", true)));
                 });
             // Group commit off (bulks of one write, as every write was before it) against on, same run, same node; the
             // last round with task API keys.
@@ -141,14 +144,14 @@ public final class SchedulerBenchmark {
                 }
                 long requestsBefore = requests.sum();
                 long[] bulksBefore = store.groupCommitFigures();
-                int count = (int) Math.max(500, baseline.perSecond() * measure.toSeconds());
+                int count = (int) Math.max(5000, baseline.perSecond() * measure.toSeconds());
                 String prefix = "through-" + capacity + "-" + batch + (withKeys ? "-keys-" : "-");
                 long doneBefore = completed(client, store, TaskQuery.all().withStatuses(Set.of(TaskStatus.COMPLETED)));
                 long t0 = System.nanoTime();
-                ExecutorService schedulers = Executors.newFixedThreadPool(8);
+                ExecutorService schedulers = Executors.newFixedThreadPool(callers);
                 AtomicInteger next = new AtomicInteger();
-                Future<?>[] feeders = new Future<?>[8];
-                for (int f = 0; f < 8; f++) {
+                Future<?>[] feeders = new Future<?>[callers];
+                for (int f = 0; f < callers; f++) {
                     feeders[f] = schedulers.submit(() -> {
                         int n;
                         while ((n = next.getAndIncrement()) < count) {
@@ -173,9 +176,9 @@ public final class SchedulerBenchmark {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long[] bulksAfter = store.groupCommitFigures();
                 long bulks = bulksAfter[0] - bulksBefore[0];
-                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, group commit %s%s, fed by 8 threads: %d in "
+                System.out.printf(Locale.ROOT, "Completed no-op tasks, one node, capacity %d, group commit %s%s, fed by %d threads: %d in "
                         + "%.1f s = %.0f tasks/s, %.1f OpenSearch requests/task (%.1f writes per bulk)   | x%.2f of raw cycles%s (%.0f/s)%n",
-                    capacity, batch == 1 ? "off" : "on ", withKeys ? ", task API keys" : "", count, seconds, count / seconds,
+                    capacity, batch == 1 ? "off" : "on ", withKeys ? ", task API keys" : "", callers, count, seconds, count / seconds,
                     (requests.sum() - requestsBefore) / (double) count, (bulksAfter[1] - bulksBefore[1]) / (double) Math.max(1, bulks),
                     (count / seconds) / baseline.perSecond(), withKeys ? " with keys" : "", baseline.perSecond());
             }

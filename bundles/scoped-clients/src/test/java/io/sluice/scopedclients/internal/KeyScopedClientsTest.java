@@ -13,7 +13,6 @@ import io.sluice.security.internal.ApiKeyConfig;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.security.internal.NodeTaskApiKeys;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -109,26 +108,6 @@ class KeyScopedClientsTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String nodeKey = Base64.getEncoder().encodeToString(key);
-        return new ApiKeyConfig() {
-            @Override
-            public String encryptionKey() {
-                return nodeKey;
-            }
-
-            @Override
-            public String indexPrefix() {
-                return prefix;
-            }
-
-            @Override
-            public int purgeAfterDays() {
-                return 1;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ApiKeyConfig.class;
-            }
-        };
+        return ConfigValues.of(ApiKeyConfig.class, Map.<String, Object>of("encryptionKey", nodeKey, "indexPrefix", prefix)::get);
     }
 }

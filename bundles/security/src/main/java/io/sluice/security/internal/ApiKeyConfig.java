@@ -19,4 +19,15 @@ public @interface ApiKeyConfig {
     @AttributeDefinition(name = "Purge after (days)", description = "Revoked and expired keys are deleted after this long.",
         min = "1")
     int purgeAfterDays() default 1;
+
+    @AttributeDefinition(name = "Group commit: most key writes in one bulk",
+        description = "Keys minted and revoked by concurrent schedules and runs go to OpenSearch together in one _bulk "
+            + "request of at most this many items. 1 turns group commit off: each write is its own request.",
+        min = "1", max = "10000")
+    int groupCommitMaxBatch() default 500;
+
+    @AttributeDefinition(name = "Group commit: linger (microseconds)",
+        description = "How long a bulk of key writes waits for more before it leaves. 0: it leaves at once, and writes "
+            + "that arrive while one is on its way go together in the next.", min = "0", max = "100000")
+    int groupCommitLingerMicros() default 0;
 }

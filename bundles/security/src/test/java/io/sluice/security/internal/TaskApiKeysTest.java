@@ -47,6 +47,11 @@ class TaskApiKeysTest {
         }
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void stopKeyWrites() {
+        keys.deactivate();
+    }
+
     @Test
     void anOpenedKeyActsAsItsCallerWithinTheScopeOfThatMoment() {
         Caller opened = keys.open(keys.mint(OPS, "task-1", Duration.ofHours(1)));
@@ -95,6 +100,44 @@ class TaskApiKeysTest {
         AuthenticationException e = assertThrows(AuthenticationException.class, () -> keys.open(key));
         assertTrue(e.getMessage().contains("revoked"), e.getMessage());
         keys.revoke(key);
+    }
+
+    @Test
+    void aRevokedKeysDocumentKeepsNoIdentityAndAWrongSecretStillHearsOnlyInvalid() throws IOException {
+        TaskApiKey key = keys.mint(OPS, "task-11", Duration.ofHours(1));
+        keys.revoke(key);
+        Map<?, ?> doc = opensearch.get(g -> g.index(prefix + "-api-keys").id(key.id()), Map.class).source();
+        assertEquals(Set.of("id", "hash", "revoked_at"), doc.keySet(), "who it acted as is gone with the key");
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> keys.verify(key.id(), "wrong"));
+        assertEquals("invalid API key", e.getMessage());
+    }
+
+    @Test
+    void concurrentMintsAndRevocationsShareBulks() throws Exception {
+        int count = 40;
+        // A linger, so that the writes below meet in bulks however fast this machine answers each one.
+        NodeTaskApiKeys keys = new NodeTaskApiKeys(opensearch, policy, ConfigValues.of(ApiKeyConfig.class, Map.<String, Object>of(
+            "encryptionKey", nodeKey, "indexPrefix", prefix, "groupCommitLingerMicros", 20_000)::get));
+        long[] before = keys.writeFigures();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<TaskApiKey>> minted = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String task = "bulk-" + i;
+            minted.add(pool.submit(() -> {
+                TaskApiKey key = keys.mint(OPS, task, Duration.ofHours(1));
+                keys.revoke(key);
+                return key;
+            }));
+        }
+        for (java.util.concurrent.Future<TaskApiKey> future : minted) {
+            TaskApiKey key = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(assertThrows(AuthenticationException.class, () -> keys.open(key)).getMessage().contains("revoked"));
+        }
+        pool.shutdown();
+        long[] after = keys.writeFigures();
+        assertEquals(2L * count, after[1] - before[1], "every mint and revocation was written");
+        assertTrue(after[0] - before[0] < 2L * count, (after[0] - before[0]) + " bulks for " + 2 * count + " writes");
+        keys.deactivate();
     }
 
     @Test

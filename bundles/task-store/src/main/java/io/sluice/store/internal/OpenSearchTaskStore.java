@@ -1,11 +1,14 @@
 package io.sluice.store.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.opensearch.GroupCommit;
 import io.sluice.opensearch.SystemIndex;
 import io.sluice.store.DocVersion;
 import io.sluice.store.NodeLease;
@@ -145,13 +148,38 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
         nodes.ensureIfReachable();
         this.feed = new TaskChangeFeed(cachedTasks, freshness(feedInterval), cacheMaxAge, System::nanoTime);
         meters.config().pauseDetector(new NoPauseDetector());
-        this.commits = new GroupCommit(client, index, log, 500, 0, meters);
+        this.commits = new GroupCommit(client, index, log, "sluice-task-writes",
+            what -> new StoreConflictException("conflict: " + what + " (the task changed since it was read)"), writeMeters(meters), 500, 0);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sluice-task-feed");
             thread.setDaemon(true);
             return thread;
         });
         scheduleSweeps(feedInterval);
+    }
+
+    private static DocVersion version(GroupCommit.Written written) {
+        return new DocVersion(written.seqNo(), written.primaryTerm());
+    }
+
+    /** Group commit's figures as meters: task document writes per bulk, and conflicting writes. */
+    private static GroupCommit.Observer writeMeters(MeterRegistry meters) {
+        DistributionSummary batchSizes = DistributionSummary.builder("sluice.store.batch.size")
+            .description("Task document writes per _bulk request").publishPercentileHistogram()
+            .minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(meters);
+        Counter conflicts = Counter.builder("sluice.store.write.conflicts")
+            .description("Conditional writes refused because the document changed since it was read").register(meters);
+        return new GroupCommit.Observer() {
+            @Override
+            public void bulkSent(int writes) {
+                batchSizes.record(writes);
+            }
+
+            @Override
+            public void conflict() {
+                conflicts.increment();
+            }
+        };
     }
 
     /** An entry answers while the node knows every change up to two sweeps and a refresh ago. */
@@ -298,7 +326,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     @Override
     public StoredTask create(TaskRecord record) {
         ObjectNode source = json.toSource(record);
-        DocVersion version = commits.write(key(record), source, null, "create task " + record.id());
+        DocVersion version = version(commits.create(key(record), source, "create task " + record.id()));
         feed.seen(key(record), new StoredTask(json.asRead(source), version));
         return new StoredTask(record, version);
     }
@@ -306,7 +334,8 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
     @Override
     public StoredTask replace(TaskRecord record, DocVersion expected) {
         ObjectNode source = json.toSource(record);
-        DocVersion version = commits.write(key(record), source, expected, "update task " + record.id());
+        DocVersion version = version(commits.replace(key(record), source, expected.seqNo(), expected.primaryTerm(),
+            "update task " + record.id()));
         feed.seen(key(record), new StoredTask(json.asRead(source), version));
         return new StoredTask(record, version);
     }
