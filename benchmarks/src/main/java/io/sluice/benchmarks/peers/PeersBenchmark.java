@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -63,12 +64,15 @@ public final class PeersBenchmark {
         Path home = Files.createTempDirectory("sluice-peers-");
         try (EmbeddedOpenSearch node = EmbeddedOpenSearch.builder(home).httpPort("0").transportPort("0").start();
              Postgres postgres = Postgres.start()) {
-            List<Peer> peers = List.of(
+            // -Dsystems=Sluice,JobRunr (default: all three) runs some of them, for a quicker look at one.
+            String systems = System.getProperty("systems", "");
+            List<String> only = List.of((systems.isBlank() ? "Sluice,db-scheduler,JobRunr" : systems).split(","));
+            List<Peer> peers = Stream.of(
                 new Peer("Sluice", List.of("--system=sluice", "--opensearch=" + node.httpUri()), "0.1.0 on OpenSearch " + node.version()),
                 new Peer("db-scheduler", List.of("--system=db-scheduler", "--jdbc=" + postgres.jdbc("dbscheduler")),
                     DbSchedulerSystem.VERSION + " on PostgreSQL " + postgres.version()),
                 new Peer("JobRunr", List.of("--system=jobrunr", "--jdbc=" + postgres.jdbc("jobrunr")),
-                    JobRunrSystem.VERSION + " on PostgreSQL " + postgres.version()));
+                    JobRunrSystem.VERSION + " on PostgreSQL " + postgres.version())).filter(p -> only.contains(p.name())).toList();
             ResultTable table = new ResultTable(peers.stream().map(Peer::name).toList());
             String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             table.context("date", date);

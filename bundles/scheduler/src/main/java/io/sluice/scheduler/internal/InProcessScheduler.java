@@ -84,6 +84,11 @@ public final class InProcessScheduler {
             runner.stop();
         }
 
+        /** Claims this node attempted and lost (another writer came first, or the search that found the task was behind). */
+        public long claimsLost() {
+            return runner.claimsLost();
+        }
+
         /** Stops as a crashed process would: nothing written, claims left to go stale. */
         public void halt() {
             client.unbindLocalRuns(runner);

@@ -199,6 +199,24 @@ class MultiNodeTest {
     }
 
     @Test
+    void aBacklogDrainsWithoutClaimingAgainWhatTheNodeClaimedBeforeOpenSearchRefreshed() throws IOException {
+        Path log = logs.resolve("no-reclaims.log");
+        NodeTaskClient elsewhere = new NodeTaskClient(t.store, types(log, "elsewhere"), t.access, Duration.ofSeconds(3),
+            Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE);
+        int tasks = 200;
+        for (int i = 0; i < tasks; i++) {
+            elsewhere.schedule(ScheduleRequest.of("work").id("backlog-" + i).params(Map.of("millis", 1)).build(), ADMIN);
+        }
+        opensearch.indices().refresh(r -> r.index(t.store.index()));
+        // Timed polls every 100 ms search from the oldest task, and until the next refresh (a second) they find the
+        // tasks this node has just claimed and completed as still queued: those finds must not be claimed again.
+        try (Node a = new Node("node-a", t.store, types(log, "node-a"), t.access, Node.settings("node-a", 4, Duration.ofMillis(100)))) {
+            awaitCompleted(tasks, Duration.ofSeconds(120));
+            assertEquals(0, a.runner.claimsLost(), "claims tried again on tasks this node had claimed");
+        }
+    }
+
+    @Test
     void aNodeKilledWithoutAWordHasItsTasksRunAgainWhenItsLeaseLapsesNotWhenTheyTurnStale() throws Exception {
         Path logB = logs.resolve("lease-b.log");
         Path logA = logs.resolve("lease-a.log");

@@ -49,7 +49,8 @@ final class StoredTaskJson {
      */
     TaskRecord asRead(ObjectNode source) {
         try {
-            return fromSource((ObjectNode) mapper.readTree(mapper.writeValueAsBytes(source)));
+            // Straight from the bytes to the record: no tree in between (this runs at every write).
+            return toRecord(mapper.readValue(mapper.writeValueAsBytes(source), Source.class));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("task document " + source.path("id").asText("?") + " does not read back", e);
         }
@@ -63,6 +64,10 @@ final class StoredTaskJson {
             throw new IllegalStateException("task document " + json.path("id").asText("?") + " is not readable: "
                 + e.getOriginalMessage(), e);
         }
+        return toRecord(s);
+    }
+
+    private static TaskRecord toRecord(Source s) {
         Body body = s.task() == null ? new Body(null, null, null, null, null, null) : s.task();
         return new TaskRecord(new TaskDocument(s.id(), s.type(), s.status(), s.stream(), s.space(), s.owner(),
             s.createdAt(), s.updatedAt(), s.heartbeatAt(), s.node(), s.attempt(),
