@@ -285,7 +285,7 @@ public final class SchedulerBenchmark {
         private final Map<String, Long> sawCancelAt = new ConcurrentHashMap<>();
         private final Set<String> finishNext = ConcurrentHashMap.newKeySet();
 
-        CountDownLatch expect(String id) {
+        public CountDownLatch expect(String id) {
             CountDownLatch latch = new CountDownLatch(1);
             starts.put(id, latch);
             return latch;
@@ -301,7 +301,7 @@ public final class SchedulerBenchmark {
             finishNext.add(id);
         }
 
-        long startedAt(String id) {
+        public long startedAt(String id) {
             return startedAt.get(id);
         }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A worker process of the peers benchmark: one task system, started as its documentation says, driven over stdin and
  * reporting on stdout. Lines it answers to:
  * <pre>
- *   schedule PREFIX COUNT   schedule PREFIX0 .. PREFIX(COUNT-1) from 8 threads; answers "R COUNT"
+ *   schedule PREFIX COUNT   schedule PREFIX0 .. PREFIX(COUNT-1) from 64 threads; answers "R COUNT"
  *   enqueue ID              schedule one task now, without an answer (steady arrival)
  *   cancel ID               answers "R ok" or "R unsupported"
  *   pending                 answers "R N": tasks scheduled or running, not finished
@@ -23,9 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * Every line it writes starts with {@code @@ }, so a library that prints to stdout cannot confuse the benchmark.
  * Options: {@code --system=sluice|db-scheduler|jobrunr --workers=N --liveness=default|fastest --finish-blocking=true}
- * and the system's connection ({@code --opensearch=URI}, {@code --jdbc=URL}).
+ * and the system's connection ({@code --opensearch=URI --node-key=BASE64}, {@code --jdbc=URL}).
  */
 public final class PeerWorker {
+
+    // Threads that schedule: enough that a system whose schedule call waits for its store (Sluice's waits for two
+    // writes: the task API key, then the task) still gets every arrival at its time; 8 throttled Sluice's steady rate.
+    private static final int SENDERS = 64;
 
     private PeerWorker() {
     }
@@ -49,12 +53,12 @@ public final class PeerWorker {
         Runs runs = new Runs(out, Boolean.parseBoolean(options.getOrDefault("finish-blocking", "false")));
         String name = options.get("system");
         PeerSystem system = switch (name) {
-            case "sluice" -> new SluiceSystem(options.get("opensearch"), runs);
+            case "sluice" -> new SluiceSystem(options.get("opensearch"), options.get("node-key"), runs);
             case "db-scheduler" -> new DbSchedulerSystem(options.get("jdbc"), runs);
             case "jobrunr" -> new JobRunrSystem(options.get("jdbc"), runs);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
-        ExecutorService senders = Executors.newFixedThreadPool(8);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         try {
             system.start(workers, liveness);
             say(out, "READY " + ProcessHandle.current().pid() + " " + system.settings(workers, liveness));
@@ -90,7 +94,7 @@ public final class PeerWorker {
     private static int scheduleMany(PeerSystem system, ExecutorService senders, String prefix, int count) throws Exception {
         AtomicInteger next = new AtomicInteger();
         java.util.List<java.util.concurrent.Future<?>> feeders = new java.util.ArrayList<>();
-        for (int f = 0; f < 8; f++) {
+        for (int f = 0; f < SENDERS; f++) {
             feeders.add(senders.submit(() -> {
                 int n;
                 while ((n = next.getAndIncrement()) < count) {

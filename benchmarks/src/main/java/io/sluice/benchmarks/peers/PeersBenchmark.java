@@ -68,7 +68,8 @@ public final class PeersBenchmark {
             String systems = System.getProperty("systems", "");
             List<String> only = List.of((systems.isBlank() ? "Sluice,db-scheduler,JobRunr" : systems).split(","));
             List<Peer> peers = Stream.of(
-                new Peer("Sluice", List.of("--system=sluice", "--opensearch=" + node.httpUri()), "0.1.0 on OpenSearch " + node.version()),
+                new Peer("Sluice", List.of("--system=sluice", "--opensearch=" + node.httpUri(), "--node-key=" + nodeKey()),
+                    "0.1.0 on OpenSearch " + node.version()),
                 new Peer("db-scheduler", List.of("--system=db-scheduler", "--jdbc=" + postgres.jdbc("dbscheduler")),
                     DbSchedulerSystem.VERSION + " on PostgreSQL " + postgres.version()),
                 new Peer("JobRunr", List.of("--system=jobrunr", "--jdbc=" + postgres.jdbc("jobrunr")),
@@ -197,6 +198,13 @@ public final class PeersBenchmark {
         List<Peer> rotated = new ArrayList<>(peers);
         java.util.Collections.rotate(rotated, -by);
         return rotated;
+    }
+
+    /** 32 random bytes, base64: the task API keys' encryption key shared by this run's Sluice workers. */
+    private static String nodeKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     /** Schedules a backlog with no worker running, then starts one and times it until nothing is pending. */

@@ -4,7 +4,10 @@ import io.sluice.auth.Caller;
 import io.sluice.benchmarks.Clients;
 import io.sluice.benchmarks.TaskLifecycleBenchmark;
 import io.sluice.scheduler.internal.InProcessScheduler;
+import io.sluice.security.internal.ApiKeyConfig;
+import io.sluice.security.internal.ConfigValues;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
+import io.sluice.security.internal.NodeTaskApiKeys;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.internal.OpenSearchTaskStore;
 import io.sluice.task.ScheduleRequest;
@@ -30,15 +33,19 @@ final class SluiceSystem implements PeerSystem {
     private final OpenSearchClient client;
     private final OpenSearchTaskStore store;
     private final Runs runs;
+    private final NodeTaskApiKeys keys;
     private InProcessScheduler scheduler;
     private TaskClient tasks;
     private InProcessScheduler.Runner runner;
 
-    SluiceSystem(String opensearch, Runs runs) {
+    /** @param nodeKey the task API keys' encryption key, the same for every worker process of a run (as for nodes) */
+    SluiceSystem(String opensearch, String nodeKey, Runs runs) {
         this.transport = Clients.transport(URI.create(opensearch));
         this.client = Clients.client(transport);
         this.store = new OpenSearchTaskStore(client, TaskLifecycleBenchmark.prefix(".peers"));
         this.runs = runs;
+        this.keys = new NodeTaskApiKeys(client, new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()),
+            ConfigValues.of(ApiKeyConfig.class, Map.<String, Object>of("encryptionKey", nodeKey, "indexPrefix", ".peers")::get));
     }
 
     private static Duration staleAfter(Liveness liveness) {
@@ -67,6 +74,8 @@ final class SluiceSystem implements PeerSystem {
     public void start(int workers, Liveness liveness) {
         scheduler = new InProcessScheduler(store, new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()),
             staleAfter(liveness), new Probe(runs));
+        // As in production: each schedule mints a task API key, each run's end revokes it.
+        scheduler.apiKeys(keys);
         tasks = scheduler.client();
         if (workers > 0) {
             runner = scheduler.runner("peer-" + ProcessHandle.current().pid(), workers, staleAfter(liveness), heartbeat(liveness),
@@ -79,7 +88,7 @@ final class SluiceSystem implements PeerSystem {
         return "capacity " + workers + ", stale after " + staleAfter(liveness).toSeconds() + " s, heartbeat "
             + heartbeat(liveness).toSeconds() + " s, lease renewed every " + leaseRenewal(liveness).toSeconds()
             + " s and lapsing after " + leaseLapse(liveness).toSeconds() + " s, poll " + poll(liveness).toMillis() + " ms, group commit on (batch <= 500, "
-            + "no linger); schedules from this process start here at once; no per-task API key";
+            + "no linger); schedules from this process start here at once; a task API key minted per schedule and revoked at the run's end";
     }
 
     @Override
@@ -104,6 +113,7 @@ final class SluiceSystem implements PeerSystem {
         if (runner != null) {
             runner.stop();
         }
+        keys.deactivate();
         store.close();
         transport.close();
     }

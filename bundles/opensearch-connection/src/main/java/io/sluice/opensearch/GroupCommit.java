@@ -141,6 +141,9 @@ public final class GroupCommit implements AutoCloseable {
             }
         } else {
             queue.add(write);
+            if (closed) {
+                refuseQueued(); // close() drained the queue before this write was added: it must not wait for good
+            }
         }
         try {
             return write.done().join();
@@ -162,6 +165,10 @@ public final class GroupCommit implements AutoCloseable {
     public void close() {
         closed = true;
         sender.interrupt();
+        refuseQueued();
+    }
+
+    private void refuseQueued() {
         List<Write> left = new ArrayList<>();
         queue.drainTo(left);
         for (Write write : left) {

@@ -15,6 +15,13 @@ public interface LocalRuns {
      */
     Optional<Slot> reserve(String type);
 
+    /**
+     * A new task of a type this node has was stored unclaimed, because no slot was free when it was scheduled: this
+     * node claims it as soon as a slot frees, without waiting for a search to find it (a search sees it only after
+     * OpenSearch's next refresh).
+     */
+    void queued(StoredTask task);
+
     /** A cancel of the task was stored. */
     void canceled(String space, String id);
 

@@ -474,6 +474,11 @@ public final class NodeTaskClient implements TaskClient {
                 s.release();
             }
         });
+        if (slot.isEmpty() && started && runs != null && result.stored().document().node() == null
+            && result.stored().record().runAfter() == null) {
+            // No free slot here: queued for this node's next one, not left for a search to find after a refresh.
+            runs.queued(result.stored());
+        }
         return new ScheduleResult(result.document(), started);
     }
 

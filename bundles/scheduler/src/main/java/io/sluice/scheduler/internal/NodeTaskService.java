@@ -5,6 +5,7 @@ import io.sluice.auth.ScopedClientFactory;
 import io.sluice.security.TaskApiKeys;
 import io.sluice.store.StoreHealth;
 import io.sluice.store.TaskQuery;
+import io.sluice.store.StoredTask;
 import io.sluice.store.TaskStore;
 import io.sluice.task.NodeHealth;
 import io.sluice.task.RunningTask;
@@ -123,6 +124,11 @@ public final class NodeTaskService implements TaskService, LocalRuns {
     @Override
     public Optional<Slot> reserve(String type) {
         return runner.reserve(type);
+    }
+
+    @Override
+    public void queued(StoredTask task) {
+        runner.queued(task);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.sluice.security.TaskApiKey;
 import java.util.concurrent.atomic.AtomicReference;
 import io.sluice.scheduler.internal.TaskLifecycle.Kind;
 import io.sluice.scheduler.internal.TaskLifecycle.Result;
+import io.sluice.store.DocVersion;
 import io.sluice.store.StoredTask;
 import io.sluice.store.TaskQuery;
 import io.sluice.store.TaskStore;
@@ -114,8 +115,12 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     // still finds them unclaimed; claiming such a find again would only conflict, and the read that follows a conflict
     // makes OpenSearch refresh the index: 9% of a backlog's claims went that way before this was kept.
     private final Map<String, Claimed> recentClaims = new ConcurrentHashMap<>();
-    // Tasks a poll found that no slot could take yet, oldest first (at most a page: 4 x capacity, up to 200).
+    // Tasks a poll found that no slot could take yet, oldest first (a page or two: 4 x capacity each, up to 200).
     private final Deque<StoredTask> ready = new ConcurrentLinkedDeque<>();
+    // Tasks this node's client stored unclaimed for want of a free slot, oldest first; kept across timed polls, since a
+    // search finds them only after OpenSearch's next refresh. Bounded: beyond it, polls find them.
+    private final Deque<StoredTask> queuedHere = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger queuedHereCount = new AtomicInteger();
     private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
     private final AtomicBoolean pollPending = new AtomicBoolean();
     // The last task a poll handed out while more were waiting; null when no backlog is known.
@@ -148,7 +153,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         this.json = types.json();
         this.runs = new TaskRuns(lifecycle, json, settings.maxPayloadBytes());
         this.slots = new Slots(settings.capacity());
-        this.workers = new ThreadPoolExecutor(settings.capacity(), settings.capacity(), 0, TimeUnit.MILLISECONDS,
+        this.workers = new ThreadPoolExecutor(threads(settings.capacity()), threads(settings.capacity()), 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(), named("sluice-task-" + settings.nodeId()));
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(2, named("sluice-scheduler-" + settings.nodeId()));
         // Every run has a timeout timer; ended runs cancel theirs, which must then leave the queue.
@@ -163,6 +168,15 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             CLEANUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Task runner of node {} started: capacity {}, heartbeat {} s, stale after {} s", settings.nodeId(),
             settings.capacity(), settings.heartbeatInterval().toSeconds(), settings.staleAfter().toSeconds());
+    }
+
+    /**
+     * Worker threads for {@code capacity} slots: twice as many. A run's slot is free as soon as it returns, but its
+     * thread still writes how it ended and revokes its key (two round trips to OpenSearch); the next run must not wait
+     * for those writes to find a thread. Slots, not threads, bound how many runs there are.
+     */
+    private static int threads(int capacity) {
+        return capacity * 2;
     }
 
     /** (Re)schedules polling, heartbeats and reaping at the intervals of {@code next}. */
@@ -204,11 +218,11 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         if (next.capacity() != previous.capacity()) {
             // Grow the pool before the permits, shrink it after: a permit must always find a worker.
             if (next.capacity() > previous.capacity()) {
-                workers.setMaximumPoolSize(next.capacity());
-                workers.setCorePoolSize(next.capacity());
+                workers.setMaximumPoolSize(threads(next.capacity()));
+                workers.setCorePoolSize(threads(next.capacity()));
             } else {
-                workers.setCorePoolSize(next.capacity());
-                workers.setMaximumPoolSize(next.capacity());
+                workers.setCorePoolSize(threads(next.capacity()));
+                workers.setMaximumPoolSize(threads(next.capacity()));
             }
             slots.resize(next.capacity() - previous.capacity());
         }
@@ -277,6 +291,19 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         });
     }
 
+    @Override
+    public void queued(StoredTask task) {
+        if (stopping || types.definition(task.document().type()).isEmpty()) {
+            return;
+        }
+        if (queuedHereCount.incrementAndGet() > Math.max(1000, settings.capacity() * 10)) {
+            queuedHereCount.decrementAndGet();
+            return;
+        }
+        queuedHere.addLast(task);
+        startReady(); // a slot may have freed since the schedule found none
+    }
+
     /** A cancel was stored for a task: if it runs here, signal it now rather than at the next heartbeat. */
     @Override
     public void canceled(String space, String id) {
@@ -299,39 +326,64 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private void poll(boolean continuation) {
         pollPending.set(false);
         Set<String> known = types.names();
-        if (stopping || known.isEmpty() || (!continuation && slots.availablePermits() <= 0)) {
+        if (stopping || known.isEmpty()) {
             return;
         }
-        if (!continuation) {
-            ready.clear();
-            forgetOldClaims();
-        }
-        TaskQuery claimable = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false)
-            .withTypes(known).withDueBy(clock.instant()).inCreationOrder();
-        int size = Math.min(200, Math.max(2, settings.capacity() * 4));
-        StoredTask after = continuation ? backlogCursor : null;
-        List<StoredTask> page = after == null ? store.search(claimable, 0, size).tasks() : store.searchAfter(claimable, after, size).tasks();
-        for (StoredTask task : page) {
-            if (!handedOut(task)) {
-                ready.addLast(task);
+        // One poll at a time (there are two timer threads): two continuations from one cursor would find one page twice.
+        synchronized (ready) {
+            if (!continuation) {
+                // Even with no free slot: the oldest tasks (reaped from a dead node, retries come due, released elsewhere)
+                // go first, not after a backlog walked from the cursor.
+                ready.clear();
+                forgetOldClaims();
             }
-        }
-        if (page.size() < size) {
-            // The page ran out: no backlog beyond it.
-            backlogCursor = null;
-        } else {
-            advanceCursor(page.get(page.size() - 1));
+            TaskQuery claimable = TaskQuery.all().withStatuses(Set.of(TaskStatus.IN_PROGRESS)).withClaimed(false)
+                .withTypes(known).withDueBy(clock.instant()).inCreationOrder();
+            int size = Math.min(200, Math.max(2, settings.capacity() * 4));
+            StoredTask after = continuation ? backlogCursor : null;
+            List<StoredTask> page = after == null ? store.search(claimable, 0, size).tasks() : store.searchAfter(claimable, after, size).tasks();
+            for (StoredTask task : page) {
+                if (!handedOut(task)) {
+                    ready.addLast(task);
+                }
+            }
+            if (page.size() < size) {
+                // The page ran out: no backlog beyond it.
+                backlogCursor = null;
+            } else {
+                advanceCursor(page.get(page.size() - 1));
+            }
         }
         startReady();
     }
 
-    /** Hands found tasks to free slots, oldest first. */
+    /** Hands found and locally queued tasks to free slots, oldest first. */
     private void startReady() {
-        StoredTask next;
-        while (!stopping && slots.availablePermits() > 0 && (next = ready.pollFirst()) != null) {
-            if (!handedOut(next) && !claimOnWorker(next)) {
-                ready.addFirst(next); // another caller took the slot meanwhile
+        while (!stopping && (!ready.isEmpty() || !queuedHere.isEmpty()) && slots.tryAcquire()) {
+            StoredTask next = takeNext();
+            if (next == null) {
+                slots.release();
                 return;
+            }
+            claimHolding(next);
+        }
+    }
+
+    /** The oldest of the tasks waiting for a slot, marked handed out (by this caller alone), or null. */
+    private StoredTask takeNext() {
+        while (true) {
+            StoredTask local = queuedHere.peekFirst();
+            StoredTask found = ready.peekFirst();
+            if (local == null && found == null) {
+                return null;
+            }
+            boolean fromHere = local != null && (found == null || CREATION_ORDER.compare(local, found) <= 0);
+            StoredTask next = (fromHere ? queuedHere : ready).pollFirst();
+            if (next != null && fromHere) {
+                queuedHereCount.decrementAndGet();
+            }
+            if (next != null && markHandedOut(next)) {
+                return next;
             }
         }
     }
@@ -340,11 +392,29 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private boolean handedOut(StoredTask found) {
         String key = key(found.document().space(), found.id());
         Claimed mine = recentClaims.get(key);
-        return running.containsKey(key) || (mine != null && found.version().seqNo() <= mine.seqNo());
+        return running.containsKey(key) || (mine != null && !newer(found.version(), mine.version()));
     }
 
-    /** A claim this node wrote: its sequence number, and when (System.nanoTime). */
-    private record Claimed(long seqNo, long atNanos) {
+    /**
+     * Marks a found task handed out, atomically: of two callers holding the same find (a page can hold a task a
+     * timed poll found again), one gets true.
+     */
+    private boolean markHandedOut(StoredTask found) {
+        String key = key(found.document().space(), found.id());
+        if (running.containsKey(key)) {
+            return false;
+        }
+        Claimed ours = new Claimed(found.version(), System.nanoTime());
+        return recentClaims.compute(key, (k, mine) -> mine != null && !newer(found.version(), mine.version()) ? mine : ours) == ours;
+    }
+
+    /** Whether {@code a} was written after {@code b}: a later primary term (a failover), or a higher sequence number. */
+    private static boolean newer(DocVersion a, DocVersion b) {
+        return a.primaryTerm() != b.primaryTerm() ? a.primaryTerm() > b.primaryTerm() : a.seqNo() > b.seqNo();
+    }
+
+    /** A claim this node wrote (or a find it handed out to be claimed): its version, and when (System.nanoTime). */
+    private record Claimed(DocVersion version, long atNanos) {
     }
 
     /**
@@ -369,24 +439,17 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
         .comparingLong((StoredTask t) -> t.document().createdAt().toEpochMilli()).thenComparing(StoredTask::id);
 
     /**
-     * Takes a slot and claims the task on a worker, which then runs it; false if no slot was free. The claim is
-     * decided on the version the search found, saving a read; if the search was behind, the conditional write
-     * conflicts and the claim reads the task as usual.
+     * With a slot taken: claims the task on a worker, which then runs it (the slot is given back if it cannot). The
+     * claim is decided on the version the search (or this node's schedule) found, saving a read; if that was behind,
+     * the conditional write conflicts and the claim reads the task as usual.
      */
-    private boolean claimOnWorker(StoredTask found) {
+    private void claimHolding(StoredTask found) {
         String space = found.document().space();
         String id = found.id();
-        if (stopping || running.containsKey(key(space, id)) || !slots.tryAcquire()) {
-            return false;
-        }
-        // Handed out: a poll that finds it again, in this version, before the claim is written must not hand it out twice.
-        recentClaims.put(key(space, id), new Claimed(found.version().seqNo(), System.nanoTime()));
         try {
             workers.execute(() -> claimAndRun(space, id, found));
-            return true;
         } catch (RejectedExecutionException e) {
             slots.release();
-            return false;
         }
     }
 
@@ -397,12 +460,14 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             Result claim = runs.claim(space, id, settings.nodeId(), found);
             if (claim.kind() == Kind.WRITTEN) {
                 claimed = claim.stored();
-                recentClaims.put(key(space, id), new Claimed(claimed.version().seqNo(), System.nanoTime()));
+                recentClaims.put(key(space, id), new Claimed(claimed.version(), System.nanoTime()));
             } else {
                 claimsLost.increment();
                 metrics.claimConflict(found.document().type());
             }
         } catch (RuntimeException e) {
+            // Not claimed, perhaps not even tried (the store was unreachable): the next find of it may claim it.
+            recentClaims.remove(key(space, id));
             warn("Claiming task " + id + " failed", e);
         }
         if (claimed == null) {

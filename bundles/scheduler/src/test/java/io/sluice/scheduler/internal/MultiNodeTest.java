@@ -217,6 +217,21 @@ class MultiNodeTest {
     }
 
     @Test
+    void aTaskScheduledWhileEverySlotIsBusyStartsWhenOneFreesNotAtTheNextTimedPoll() throws IOException {
+        Path log = logs.resolve("queued-here.log");
+        // One slot, and a timed poll once an hour: only the node's own queue can start the second task in time.
+        SchedulerSettings hourly = Node.settings("node-a", 1, Duration.ofHours(1));
+        try (Node a = new Node("node-a", t.store, types(log, "node-a"), t.access, hourly)) {
+            a.client.schedule(ScheduleRequest.of("work").id("busy").params(Map.of("millis", 500)).build(), ADMIN);
+            a.client.schedule(ScheduleRequest.of("work").id("waiting").params(Map.of("millis", 1)).build(), ADMIN);
+            awaitCompleted(2, Duration.ofSeconds(60));
+        }
+        Event busyEnd = read(log).stream().filter(e -> e.task.equals("busy") && e.kind.equals("end")).findFirst().orElseThrow();
+        Event waitingStart = read(log).stream().filter(e -> e.task.equals("waiting") && e.kind.equals("start")).findFirst().orElseThrow();
+        assertFalse(waitingStart.at.isBefore(busyEnd.at), "two runs at once on one slot");
+    }
+
+    @Test
     void aNodeKilledWithoutAWordHasItsTasksRunAgainWhenItsLeaseLapsesNotWhenTheyTurnStale() throws Exception {
         Path logB = logs.resolve("lease-b.log");
         Path logA = logs.resolve("lease-a.log");

@@ -111,6 +111,10 @@ class StatusMachineTest {
         }
 
         @Override
+        public void queued(StoredTask task) {
+        }
+
+        @Override
         public void canceled(String space, String id) {
         }
     }

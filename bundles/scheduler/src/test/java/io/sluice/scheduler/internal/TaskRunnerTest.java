@@ -195,6 +195,30 @@ class TaskRunnerTest {
     }
 
     @Test
+    void aClaimLeftByADeadNodeRunsAgainWhileABacklogDrainsNotAfterIt() {
+        TaskTypes elsewhere = new TaskTypes();
+        ProbeTask late = new ProbeTask("late", "node-a", Duration.ofSeconds(30), 3);
+        elsewhere.register(late, 1, "probe.bundle", 7);
+        NodeTaskClient ghostClient = new NodeTaskClient(t.store, elsewhere, t.access, Duration.ofSeconds(3), Clock.systemUTC(),
+            TaskLifecycle.BeforeWrite.NONE);
+        ghostClient.schedule(ScheduleRequest.of("late").id("orphan").build(), ADMIN);
+        TaskRuns ghost = new TaskRuns(ghostClient.lifecycle(), new PluginJson(), 1024 * 1024);
+        assertEquals(TaskLifecycle.Kind.WRITTEN, ghost.claim("default", "orphan", "ghost").kind());
+        // A backlog queued after it, for about 10 s of this node's 4 slots.
+        int backlog = 400;
+        for (int i = 0; i < backlog; i++) {
+            ghostClient.schedule(ScheduleRequest.of("late").id("backlog-" + i).params(Map.of("millis", 100)).build(), ADMIN);
+        }
+
+        types.register(late, 4, "probe.bundle", 7);
+        // The orphan turns stale after 3 s and is queued again, older than every backlog task: the next timed poll must
+        // find it, even with every slot busy and the backlog walked from its cursor.
+        await().atMost(Duration.ofSeconds(60)).until(() -> !late.runsOf("orphan").isEmpty());
+        long backlogStarted = java.util.stream.IntStream.range(0, backlog).filter(i -> !late.runsOf("backlog-" + i).isEmpty()).count();
+        assertTrue(backlogStarted < backlog, "the orphan ran again only after all " + backlog + " backlog tasks had started");
+    }
+
+    @Test
     void cleanupDeletesFinishedTasksIdleForLongerThanCleanupAfter() throws java.io.IOException {
         // Eight days before the wall clock the node's cleanup reads, whatever today's date is.
         t.clock.advance(Duration.between(t.clock.instant(), java.time.Instant.now().minus(Duration.ofDays(8))));

@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * <p>A key document holds the SHA-256 of the secret, never the secret: the secret exists only in the task document,
  * sealed with the node key ({@link SecretBox}). A key freezes the scope of its caller when minted
  * ({@link ApiKeyScope}); its caller is limited to that scope and to the current grants of its frozen roles, whichever
- * is narrower. Keys expire, are revoked when their run ends (the document then keeps only the hash and when), and are
- * purged a day later. Mints and revocations go to OpenSearch in shared bulks ({@link GroupCommit}).
+ * is narrower. Keys expire, are revoked when their run ends (the document then keeps only its id, the hash if this node
+ * can open the secret, and when), and are purged a day later. Mints and revocations go to OpenSearch in shared bulks
+ * ({@link GroupCommit}).
  */
 @Component(service = {TaskApiKeys.class, NodeTaskApiKeys.class}, configurationPid = "io.sluice.apikeys")
 @Designate(ocd = ApiKeyConfig.class)
@@ -82,7 +83,12 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         this.writes = new GroupCommit(client, index, LOG, "sluice-api-key-writes",
             what -> new IllegalStateException("cannot " + what + ": a key with that id exists"), GroupCommit.Observer.NONE,
             config.groupCommitMaxBatch(), config.groupCommitLingerMicros());
-        modified(config);
+        try {
+            modified(config);
+        } catch (RuntimeException e) {
+            writes.close(); // a malformed node key fails activation: the writer thread must not outlive it
+            throw e;
+        }
         index.ensureIfReachable();
         this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sluice-api-key-purge");
@@ -111,8 +117,9 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         }
     }
 
+    /** Stops the purge and the key writes (public for use outside OSGi, as the benchmarks embed it). */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         purger.shutdownNow();
         writes.close();
     }
@@ -183,7 +190,7 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
             try {
                 revoked.put("hash", hash(box.open(key.encryptedSecret())));
             } catch (IllegalArgumentException e) {
-                // Sealed with an earlier node key: the key is refused to everyone, revoked or not.
+                // Sealed with an earlier node key: no hash is kept, so its holder hears "invalid" rather than "revoked".
             }
         }
         writes.put(key.id(), revoked, "revoke API key " + key.id());

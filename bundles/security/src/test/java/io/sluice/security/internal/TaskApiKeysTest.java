@@ -116,28 +116,31 @@ class TaskApiKeysTest {
     void concurrentMintsAndRevocationsShareBulks() throws Exception {
         int count = 40;
         // A linger, so that the writes below meet in bulks however fast this machine answers each one.
-        NodeTaskApiKeys keys = new NodeTaskApiKeys(opensearch, policy, ConfigValues.of(ApiKeyConfig.class, Map.<String, Object>of(
-            "encryptionKey", nodeKey, "indexPrefix", prefix, "groupCommitLingerMicros", 20_000)::get));
-        long[] before = keys.writeFigures();
+        NodeTaskApiKeys lingering = new NodeTaskApiKeys(opensearch, policy, ConfigValues.of(ApiKeyConfig.class,
+            Map.<String, Object>of("encryptionKey", nodeKey, "indexPrefix", prefix, "groupCommitLingerMicros", 20_000)::get));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
-        List<java.util.concurrent.Future<TaskApiKey>> minted = new java.util.ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String task = "bulk-" + i;
-            minted.add(pool.submit(() -> {
-                TaskApiKey key = keys.mint(OPS, task, Duration.ofHours(1));
-                keys.revoke(key);
-                return key;
-            }));
+        try {
+            long[] before = lingering.writeFigures();
+            List<java.util.concurrent.Future<TaskApiKey>> minted = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String task = "bulk-" + i;
+                minted.add(pool.submit(() -> {
+                    TaskApiKey key = lingering.mint(OPS, task, Duration.ofHours(1));
+                    lingering.revoke(key);
+                    return key;
+                }));
+            }
+            for (java.util.concurrent.Future<TaskApiKey> future : minted) {
+                TaskApiKey key = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(assertThrows(AuthenticationException.class, () -> lingering.open(key)).getMessage().contains("revoked"));
+            }
+            long[] after = lingering.writeFigures();
+            assertEquals(2L * count, after[1] - before[1], "every mint and revocation was written");
+            assertTrue(after[0] - before[0] < 2L * count, (after[0] - before[0]) + " bulks for " + 2 * count + " writes");
+        } finally {
+            pool.shutdownNow();
+            lingering.deactivate();
         }
-        for (java.util.concurrent.Future<TaskApiKey> future : minted) {
-            TaskApiKey key = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(assertThrows(AuthenticationException.class, () -> keys.open(key)).getMessage().contains("revoked"));
-        }
-        pool.shutdown();
-        long[] after = keys.writeFigures();
-        assertEquals(2L * count, after[1] - before[1], "every mint and revocation was written");
-        assertTrue(after[0] - before[0] < 2L * count, (after[0] - before[0]) + " bulks for " + 2 * count + " writes");
-        keys.deactivate();
     }
 
     @Test
