@@ -19,9 +19,7 @@ import io.sluice.task.spi.TaskContext;
 import io.sluice.task.spi.TaskDefinition;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -112,10 +110,8 @@ public final class SchedulerBenchmark {
             Measure.Figures rawCycles = Measure.run("raw: create + conditional index", callers, Duration.ofSeconds(3), measure,
                 t -> () -> rawClaimCycle(client, store.index(), "default:cycle-" + ids.incrementAndGet()));
             // With task API keys, as in production: a key minted (created) at schedule and revoked (written over) at the end.
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
             NodeTaskApiKeys keys = new NodeTaskApiKeys(client, access, ConfigValues.of(ApiKeyConfig.class,
-                Map.<String, Object>of("encryptionKey", Base64.getEncoder().encodeToString(secret), "indexPrefix", ".bench")::get));
+                Map.<String, Object>of("encryptionKey", NodeTaskApiKeys.newEncryptionKey(), "indexPrefix", ".bench")::get));
             Measure.Figures rawKeyCycles = Measure.run("raw: key create + create + conditional index + key overwrite", callers,
                 Duration.ofSeconds(3), measure, t -> () -> {
                     String id = "cycle-key-" + ids.incrementAndGet();
@@ -285,7 +281,7 @@ public final class SchedulerBenchmark {
         private final Map<String, Long> sawCancelAt = new ConcurrentHashMap<>();
         private final Set<String> finishNext = ConcurrentHashMap.newKeySet();
 
-        public CountDownLatch expect(String id) {
+        CountDownLatch expect(String id) {
             CountDownLatch latch = new CountDownLatch(1);
             starts.put(id, latch);
             return latch;
@@ -301,7 +297,7 @@ public final class SchedulerBenchmark {
             finishNext.add(id);
         }
 
-        public long startedAt(String id) {
+        long startedAt(String id) {
             return startedAt.get(id);
         }
 

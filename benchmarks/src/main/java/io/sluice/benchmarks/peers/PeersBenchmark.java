@@ -3,6 +3,7 @@ package io.sluice.benchmarks.peers;
 import io.sluice.benchmarks.peers.PeerSystem.Liveness;
 import io.sluice.benchmarks.peers.ResultTable.Cell;
 import io.sluice.opensearch.node.EmbeddedOpenSearch;
+import io.sluice.security.internal.NodeTaskApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -68,7 +69,7 @@ public final class PeersBenchmark {
             String systems = System.getProperty("systems", "");
             List<String> only = List.of((systems.isBlank() ? "Sluice,db-scheduler,JobRunr" : systems).split(","));
             List<Peer> peers = Stream.of(
-                new Peer("Sluice", List.of("--system=sluice", "--opensearch=" + node.httpUri(), "--node-key=" + nodeKey()),
+                new Peer("Sluice", List.of("--system=sluice", "--opensearch=" + node.httpUri(), "--node-key=" + NodeTaskApiKeys.newEncryptionKey()),
                     "0.1.0 on OpenSearch " + node.version()),
                 new Peer("db-scheduler", List.of("--system=db-scheduler", "--jdbc=" + postgres.jdbc("dbscheduler")),
                     DbSchedulerSystem.VERSION + " on PostgreSQL " + postgres.version()),
@@ -198,13 +199,6 @@ public final class PeersBenchmark {
         List<Peer> rotated = new ArrayList<>(peers);
         java.util.Collections.rotate(rotated, -by);
         return rotated;
-    }
-
-    /** 32 random bytes, base64: the task API keys' encryption key shared by this run's Sluice workers. */
-    private static String nodeKey() {
-        byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
-        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     /** Schedules a backlog with no worker running, then starts one and times it until nothing is pending. */

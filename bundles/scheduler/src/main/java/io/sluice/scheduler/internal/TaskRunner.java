@@ -111,9 +111,9 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     // Lapsed nodes none of whose claims the last pass found; touched by the reaper only.
     private final Set<String> settledLapses = ConcurrentHashMap.newKeySet();
     private final Map<String, Run<?>> running = new ConcurrentHashMap<>();
-    // Tasks this node claimed (or handed out to claim) lately, by the sequence number of its claim (or of the find). Until OpenSearch's next refresh a search
-    // still finds them unclaimed; claiming such a find again would only conflict, and the read that follows a conflict
-    // makes OpenSearch refresh the index: 9% of a backlog's claims went that way before this was kept.
+    // Tasks this node claimed (or handed out to claim) lately, by the version of its claim (or of the find). Until
+    // OpenSearch's next refresh a search still finds them unclaimed; claiming such a find again would only conflict, and
+    // the read that follows a conflict makes OpenSearch refresh the index: 9% of a backlog's claims went that way.
     private final Map<String, Claimed> recentClaims = new ConcurrentHashMap<>();
     // Tasks a poll found that no slot could take yet, oldest first (a page or two: 4 x capacity each, up to 200).
     private final Deque<StoredTask> ready = new ConcurrentLinkedDeque<>();
@@ -123,7 +123,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     private final AtomicInteger queuedHereCount = new AtomicInteger();
     private final Map<String, AtomicBoolean> flushPending = new ConcurrentHashMap<>();
     private final AtomicBoolean pollPending = new AtomicBoolean();
-    // The last task a poll handed out while more were waiting; null when no backlog is known.
+    // The last task of the last full page a poll found; null when no backlog is known.
     private volatile StoredTask backlogCursor;
     private final StartLatencies startLatencies = new StartLatencies(Duration.ofMinutes(5));
     private final LongAdder claimsLost = new LongAdder();
@@ -391,8 +391,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     /** Running here, or found as it was before this node claimed it (or handed it out to be claimed). */
     private boolean handedOut(StoredTask found) {
         String key = key(found.document().space(), found.id());
-        Claimed mine = recentClaims.get(key);
-        return running.containsKey(key) || (mine != null && !newer(found.version(), mine.version()));
+        return running.containsKey(key) || covers(recentClaims.get(key), found);
     }
 
     /**
@@ -405,12 +404,20 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             return false;
         }
         Claimed ours = new Claimed(found.version(), System.nanoTime());
-        return recentClaims.compute(key, (k, mine) -> mine != null && !newer(found.version(), mine.version()) ? mine : ours) == ours;
+        return recentClaims.compute(key, (k, mine) -> covers(mine, found) ? mine : ours) == ours;
     }
 
-    /** Whether {@code a} was written after {@code b}: a later primary term (a failover), or a higher sequence number. */
-    private static boolean newer(DocVersion a, DocVersion b) {
-        return a.primaryTerm() != b.primaryTerm() ? a.primaryTerm() > b.primaryTerm() : a.seqNo() > b.seqNo();
+    /**
+     * Whether a find is no newer than this node's claim (or hand-out) of it: a later primary term (a failover) or a
+     * higher sequence number is newer.
+     */
+    private static boolean covers(Claimed mine, StoredTask found) {
+        if (mine == null) {
+            return false;
+        }
+        DocVersion a = found.version();
+        DocVersion b = mine.version();
+        return a.primaryTerm() != b.primaryTerm() ? a.primaryTerm() < b.primaryTerm() : a.seqNo() <= b.seqNo();
     }
 
     /** A claim this node wrote (or a find it handed out to be claimed): its version, and when (System.nanoTime). */

@@ -172,20 +172,12 @@ class TaskRunnerTest {
 
     @Test
     void aClaimLeftByADeadNodeIsTakenOverAfterStaleAfter() {
-        TaskTypes elsewhere = new TaskTypes();
         ProbeTask late = new ProbeTask("late", "node-a", Duration.ofSeconds(30), 3);
-        elsewhere.register(late, 1, "probe.bundle", 7);
-        // A node that schedules and claims, then dies: it never beats again.
-        NodeTaskClient ghostClient = new NodeTaskClient(t.store, elsewhere, t.access, Duration.ofSeconds(3), Clock.systemUTC(),
-            TaskLifecycle.BeforeWrite.NONE);
-        ghostClient.schedule(ScheduleRequest.of("late").id("orphan").build(), ADMIN);
-        TaskRuns ghost = new TaskRuns(ghostClient.lifecycle(), new PluginJson(), 1024 * 1024);
-        Instant claimed = Instant.now();
-        assertEquals(TaskLifecycle.Kind.WRITTEN, ghost.claim("default", "orphan", "ghost").kind());
+        DeadNode ghost = deadNodeHoldingOrphan(late);
 
         types.register(late, 4, "probe.bundle", 7);
         awaitStatus("orphan", ReportedStatus.COMPLETED);
-        Duration takenOver = Duration.between(claimed, late.runsOf("orphan").get(0).started());
+        Duration takenOver = Duration.between(ghost.claimedAt(), late.runsOf("orphan").get(0).started());
         assertTrue(takenOver.toMillis() > 3000, "taken over after only " + takenOver + " (stale after 3 s)");
         List<AttemptRecord> attempts = t.store.get("default", "orphan").orElseThrow().document().attempts();
         assertEquals("ghost", attempts.get(0).node());
@@ -196,18 +188,12 @@ class TaskRunnerTest {
 
     @Test
     void aClaimLeftByADeadNodeRunsAgainWhileABacklogDrainsNotAfterIt() {
-        TaskTypes elsewhere = new TaskTypes();
         ProbeTask late = new ProbeTask("late", "node-a", Duration.ofSeconds(30), 3);
-        elsewhere.register(late, 1, "probe.bundle", 7);
-        NodeTaskClient ghostClient = new NodeTaskClient(t.store, elsewhere, t.access, Duration.ofSeconds(3), Clock.systemUTC(),
-            TaskLifecycle.BeforeWrite.NONE);
-        ghostClient.schedule(ScheduleRequest.of("late").id("orphan").build(), ADMIN);
-        TaskRuns ghost = new TaskRuns(ghostClient.lifecycle(), new PluginJson(), 1024 * 1024);
-        assertEquals(TaskLifecycle.Kind.WRITTEN, ghost.claim("default", "orphan", "ghost").kind());
+        DeadNode ghost = deadNodeHoldingOrphan(late);
         // A backlog queued after it, for about 10 s of this node's 4 slots.
         int backlog = 400;
         for (int i = 0; i < backlog; i++) {
-            ghostClient.schedule(ScheduleRequest.of("late").id("backlog-" + i).params(Map.of("millis", 100)).build(), ADMIN);
+            ghost.client().schedule(ScheduleRequest.of("late").id("backlog-" + i).params(Map.of("millis", 100)).build(), ADMIN);
         }
 
         types.register(late, 4, "probe.bundle", 7);
@@ -234,6 +220,26 @@ class TaskRunnerTest {
 
         assertTrue(t.store.get("default", "sample_logs.old").isEmpty());
         assertTrue(t.store.get("default", "recent").isPresent());
+    }
+
+    /** A node that scheduled and claimed it, and when it claimed it. */
+    private record DeadNode(NodeTaskClient client, Instant claimedAt) {
+    }
+
+    /**
+     * A node with the type {@code late} that schedules task "orphan" and claims it, then dies: it never beats again.
+     * Its client can still schedule, as that node did before it died.
+     */
+    private DeadNode deadNodeHoldingOrphan(ProbeTask late) {
+        TaskTypes elsewhere = new TaskTypes();
+        elsewhere.register(late, 1, "probe.bundle", 7);
+        NodeTaskClient ghostClient = new NodeTaskClient(t.store, elsewhere, t.access, Duration.ofSeconds(3), Clock.systemUTC(),
+            TaskLifecycle.BeforeWrite.NONE);
+        ghostClient.schedule(ScheduleRequest.of("late").id("orphan").build(), ADMIN);
+        TaskRuns ghost = new TaskRuns(ghostClient.lifecycle(), new PluginJson(), 1024 * 1024);
+        Instant claimed = Instant.now();
+        assertEquals(TaskLifecycle.Kind.WRITTEN, ghost.claim("default", "orphan", "ghost").kind());
+        return new DeadNode(ghostClient, claimed);
     }
 
     private void schedule(String id, Map<String, Object> params) {

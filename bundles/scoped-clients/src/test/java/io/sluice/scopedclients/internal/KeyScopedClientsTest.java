@@ -13,9 +13,7 @@ import io.sluice.security.internal.ApiKeyConfig;
 import io.sluice.security.internal.ConfiguredAccessPolicy;
 import io.sluice.security.internal.NodeTaskApiKeys;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -105,9 +103,7 @@ class KeyScopedClientsTest {
     }
 
     private static ApiKeyConfig keyConfig(String prefix) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String nodeKey = Base64.getEncoder().encodeToString(key);
-        return ConfigValues.of(ApiKeyConfig.class, Map.<String, Object>of("encryptionKey", nodeKey, "indexPrefix", prefix)::get);
+        return ConfigValues.of(ApiKeyConfig.class,
+            Map.<String, Object>of("encryptionKey", NodeTaskApiKeys.newEncryptionKey(), "indexPrefix", prefix)::get);
     }
 }

@@ -117,6 +117,11 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         }
     }
 
+    /** A fresh random node key, base64 (what {@code bin/sluice} writes on first start), for use outside a node. */
+    public static String newEncryptionKey() {
+        return SecretBox.newKey();
+    }
+
     /** Stops the purge and the key writes (public for use outside OSGi, as the benchmarks embed it). */
     @Deactivate
     public void deactivate() {
