@@ -128,9 +128,30 @@ public final class GroupCommit implements AutoCloseable {
         return submit(new Write(Kind.PUT, id, source, 0, 0, what, new CompletableFuture<>()));
     }
 
+    /**
+     * Starts a {@link #create} without waiting for it: its caller can do other I/O while the bulk holding this write is
+     * sent. The future completes with the written version, or exceptionally with the errors {@code create} throws.
+     *
+     * @since 1.3
+     */
+    public CompletableFuture<Written> startCreate(String id, Object source, String what) {
+        return enqueue(new Write(Kind.CREATE, id, source, 0, 0, what, new CompletableFuture<>()));
+    }
+
     private Written submit(Write write) {
+        try {
+            return enqueue(write).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Written> enqueue(Write write) {
         if (closed) {
-            throw new StoreUnavailableException("stopping: cannot " + write.what(), null);
+            return CompletableFuture.failedFuture(new StoreUnavailableException("stopping: cannot " + write.what(), null));
         }
         if (maxBatch == 1) {
             // Group commit off: each write is its own request, sent by its caller (concurrently with the others).
@@ -145,14 +166,7 @@ public final class GroupCommit implements AutoCloseable {
                 refuseQueued(); // close() drained the queue before this write was added: it must not wait for good
             }
         }
-        try {
-            return write.done().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return write.done();
     }
 
     /** Bulks sent, and writes sent in them, since this started. */

@@ -6,7 +6,7 @@
  * {@code _bulk} requests, each item keeping its own condition.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.sluice.opensearch;
 
 import org.osgi.annotation.bundle.Export;

@@ -429,9 +429,11 @@ public final class NodeTaskClient implements TaskClient {
             "no installed bundle provides task type '" + request.type() + "'; installed types: "
                 + types.infos().stream().map(TaskTypeInfo::type).collect(Collectors.joining(", ", "[", "]"))));
         Map<String, Object> params = json.toObject(json.bind(definition, request.params()), "params");
-        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges.
+        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges. The key's
+        // document is stored while the task's is written (one round trip, not two); the run starts only once both are.
         TaskApiKeys keys = apiKeys;
-        TaskApiKey key = keys == null ? null : keys.mint(caller, id, keyLifetime(definition));
+        TaskApiKeys.Pending pendingKey = keys == null ? null : keys.startMint(caller, id, keyLifetime(definition));
+        TaskApiKey key = pendingKey == null ? null : pendingKey.key();
         // With a free slot here, the new run is stored already claimed by this node and starts at once.
         LocalRuns runs = localRuns;
         Optional<LocalRuns.Slot> slot = runs == null ? Optional.empty() : runs.reserve(definition.type());
@@ -439,13 +441,17 @@ public final class NodeTaskClient implements TaskClient {
         try {
             Schedule schedule = new Schedule(definition.type(), stream, caller.space(), caller.user(), params,
                 slot.map(LocalRuns.Slot::node).orElse(null), key);
-            // An explicit id usually names a new task: one create, no read (half the requests of a schedule). If the
+            // A schedule usually names a new task (always, when the id is generated): one create, no read. If the
             // task exists the create is refused, and the usual path reads it and decides.
-            Optional<TaskLifecycle.Result> created = request.id() == null ? Optional.empty()
-                : lifecycle.applyToAbsent(caller.space(), id, schedule);
+            Optional<TaskLifecycle.Result> created = lifecycle.applyToAbsent(caller.space(), id, schedule);
             if (created.isPresent()) {
                 result = created.get();
+                awaitKeyOrUndo(pendingKey, caller.space(), result.stored());
             } else {
+                // Replacing a task cannot be undone: its key must be stored first.
+                if (pendingKey != null) {
+                    pendingKey.awaitStored();
+                }
                 Optional<StoredTask> existing = request.id() == null ? Optional.empty() : store.get(caller.space(), id);
                 // An explicit id may name a task of another stream: the caller must be allowed to replace that one too.
                 existing.map(StoredTask::document).filter(other -> !java.util.Objects.equals(other.stream(), stream))
@@ -480,6 +486,29 @@ public final class NodeTaskClient implements TaskClient {
             runs.queued(result.stored());
         }
         return new ScheduleResult(result.document(), started);
+    }
+
+    /**
+     * Waits for the new task's key to be stored. If it could not be, the task is deleted again (it was just created,
+     * under a key that does not work) and the caller hears why; nobody else can have claimed it yet unless a search
+     * found it in the meantime, and then its run fails on its first request with "invalid API key".
+     */
+    private void awaitKeyOrUndo(TaskApiKeys.Pending pendingKey, String space, StoredTask created) {
+        if (pendingKey == null) {
+            return;
+        }
+        try {
+            pendingKey.awaitStored();
+        } catch (RuntimeException keyFailure) {
+            try {
+                store.delete(space, created.id(), created.version());
+            } catch (RuntimeException undoFailure) {
+                keyFailure.addSuppressed(undoFailure);
+                AUDIT.warn("task {} was stored but its API key {} was not, and deleting the task failed: {}",
+                    created.id(), pendingKey.key().id(), undoFailure.getMessage());
+            }
+            throw keyFailure;
+        }
     }
 
     /** Long enough for every attempt, its timeout and backoffs, and a stretch of waiting for a node; at least a day. */

@@ -23,7 +23,13 @@ import io.sluice.task.TaskPage;
 import io.sluice.task.TaskStatus;
 import io.sluice.task.TaskStatusView;
 import io.sluice.task.UnknownTaskTypeException;
+import io.sluice.auth.Caller;
+import io.sluice.security.TaskApiKey;
+import io.sluice.security.TaskApiKeys;
+import io.sluice.task.StoreUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -176,6 +182,39 @@ class ClientRulesTest {
         t.goStale();
         assertTrue(t.client.delete("sample_logs.app", OPS));
         assertEquals(TaskStatus.NOT_STARTED, t.client.get("sample_logs.app", OPS).status());
+    }
+
+    @Test
+    void aTaskWhoseKeyCouldNotBeStoredIsNotLeftBehindAndTheCallerHearsWhy() {
+        // The key and the task are written at the same time; when only the task's write succeeds, the task is undone.
+        java.util.List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        t.client.bindApiKeys(new TaskApiKeys() {
+            @Override
+            public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
+                throw new AssertionError("schedule starts the mint and writes the task meanwhile");
+            }
+
+            @Override
+            public Pending startMint(Caller caller, String taskId, Duration lifetime) {
+                return new Pending(new TaskApiKey("key-of-" + taskId, "sealed"), CompletableFuture.failedFuture(
+                    new StoreUnavailableException("the API key index refused the write: read-only", null)));
+            }
+
+            @Override
+            public Caller open(TaskApiKey key) {
+                throw new AssertionError("no run starts");
+            }
+
+            @Override
+            public void revoke(TaskApiKey key) {
+                revoked.add(key.id());
+            }
+        });
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+            () -> t.client.schedule(ScheduleRequest.of("sample").stream("logs.app").build(), OPS));
+        assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+        assertTrue(t.store.get("default", "sample_logs.app").isEmpty(), "the task written beside the failed key is gone");
+        assertEquals(List.of("key-of-sample_logs.app"), revoked);
     }
 
     private void assertInvalid(String field, String message, Map<String, Object> params) {

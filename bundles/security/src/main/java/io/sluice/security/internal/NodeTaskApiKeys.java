@@ -142,6 +142,11 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     @Override
     public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
+        return startMint(caller, taskId, lifetime).awaitStored();
+    }
+
+    @Override
+    public Pending startMint(Caller caller, String taskId, Duration lifetime) {
         SecretBox box = this.box;
         if (box == null) {
             throw new IllegalStateException("tasks cannot run on a user's behalf: this node has no encryptionKey "
@@ -163,8 +168,7 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         ObjectNode scope = doc.putObject("scope");
         access.streamPatterns(caller, Privilege.READ).forEach(scope.putArray("read")::add);
         access.streamPatterns(caller, Privilege.MANAGE).forEach(scope.putArray("manage")::add);
-        writes.create(id, doc, "mint API key " + id);
-        return new TaskApiKey(id, box.seal(secret));
+        return new Pending(new TaskApiKey(id, box.seal(secret)), writes.startCreate(id, doc, "mint API key " + id));
     }
 
     @Override
