@@ -126,16 +126,19 @@ public final class SchedulerBenchmark {
             // last round with task API keys.
             int[][] rounds = rounds(System.getProperty("rounds", "10/1,10/500,32/1,32/500,32/500/keys"));
             int runnerCapacity = 10;
+            boolean keysBound = false;
             for (int[] round : rounds) {
                 int capacity = round[0];
                 int batch = round[1];
                 boolean withKeys = round.length > 2;
                 Measure.Figures baseline = withKeys ? rawKeyCycles : rawCycles;
                 store.groupCommit(batch, 0);
-                if (withKeys) {
-                    scheduler.apiKeys(keys);
+                if (withKeys != keysBound) {
+                    scheduler.apiKeys(withKeys ? keys : null);
+                    keysBound = withKeys;
                     runner.stop();
                     runner = scheduler.runner("bench-a", capacity, STALE_AFTER, HEARTBEAT, POLL).local();
+                    runnerCapacity = capacity;
                 } else if (capacity != runnerCapacity) {
                     runner.stop();
                     runner = scheduler.runner("bench-a", capacity, STALE_AFTER, HEARTBEAT, POLL).local();

@@ -325,18 +325,18 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
 
     @Override
     public StoredTask create(TaskRecord record) {
-        ObjectNode source = json.toSource(record);
-        DocVersion version = version(commits.create(key(record), source, "create task " + record.id()));
-        feed.seen(key(record), new StoredTask(json.asRead(source), version));
+        StoredTaskJson.Encoded encoded = json.encode(record);
+        DocVersion version = version(commits.create(key(record), encoded.source(), "create task " + record.id()));
+        feed.seen(key(record), new StoredTask(encoded.asRead(), version));
         return new StoredTask(record, version);
     }
 
     @Override
     public StoredTask replace(TaskRecord record, DocVersion expected) {
-        ObjectNode source = json.toSource(record);
-        DocVersion version = version(commits.replace(key(record), source, expected.seqNo(), expected.primaryTerm(),
+        StoredTaskJson.Encoded encoded = json.encode(record);
+        DocVersion version = version(commits.replace(key(record), encoded.source(), expected.seqNo(), expected.primaryTerm(),
             "update task " + record.id()));
-        feed.seen(key(record), new StoredTask(json.asRead(source), version));
+        feed.seen(key(record), new StoredTask(encoded.asRead(), version));
         return new StoredTask(record, version);
     }
 

@@ -3,6 +3,7 @@ package io.sluice.store.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.opensearch.RawJson;
 import io.sluice.security.TaskApiKey;
 import io.sluice.store.TaskRecord;
 import io.sluice.task.AttemptRecord;
@@ -10,6 +11,7 @@ import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskError;
 import io.sluice.task.TaskStatus;
 import io.sluice.task.json.TaskJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,25 +36,25 @@ final class StoredTaskJson {
 
     private final ObjectMapper mapper = TaskJson.newMapper();
 
-    ObjectNode toSource(TaskRecord record) {
+    /**
+     * A record's document, serialized once (this runs at every write): sent to OpenSearch as it is, and read back into
+     * the record exactly as a later read will give it (numbers as JSON text reads them, for example), so that what the
+     * change feed remembers of a write equals what a GET would return.
+     */
+    record Encoded(RawJson source, TaskRecord asRead) {
+    }
+
+    Encoded encode(TaskRecord record) {
         TaskDocument d = record.document();
         Source source = new Source(d.id(), d.type(), d.status(), d.stream(), d.space(), d.owner(),
             d.createdAt(), d.updatedAt(), d.heartbeatAt(), d.node(), d.attempt(),
             d.lastCompletedAt(), d.lastFailedAt(), d.lastCanceledAt(), d.lastAcknowledgedAt(), record.runAfter(),
             new Body(d.params(), d.payload(), d.error(), d.progress(), d.attempts(), record.apiKey()));
-        return mapper.valueToTree(source);
-    }
-
-    /**
-     * The record exactly as a later read will give it back (numbers as JSON text reads them, for example), so that what
-     * the change feed remembers of a write equals what a GET would return.
-     */
-    TaskRecord asRead(ObjectNode source) {
         try {
-            // Straight from the bytes to the record: no tree in between (this runs at every write).
-            return toRecord(mapper.readValue(mapper.writeValueAsBytes(source), Source.class));
+            byte[] bytes = mapper.writeValueAsBytes(source);
+            return new Encoded(new RawJson(new String(bytes, StandardCharsets.UTF_8)), toRecord(mapper.readValue(bytes, Source.class)));
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("task document " + source.path("id").asText("?") + " does not read back", e);
+            throw new IllegalStateException("task document " + d.id() + " does not read back", e);
         }
     }
 
