@@ -31,7 +31,10 @@ public final class PeersBenchmark {
 
     private static final int WORKERS = 32;
     private static final Path OUT = Path.of("target", "bench");
-    private static final Duration STEADY_WARMUP = Duration.ofSeconds(3);
+    // Steady arrival is measured in a warm worker: its JIT has compiled the schedule and run paths. After 3 s (about
+    // 650 schedules at Sluice's rate) they still ran mostly interpreted or in C1 code, and Sluice's p50 was 25 ms
+    // against 3 ms in a warm JVM. -DsteadyWarmup=SECONDS changes it; every system gets the same.
+    private static final Duration STEADY_WARMUP = Duration.ofSeconds(Long.getLong("steadyWarmup", 15));
 
     /** A system as the benchmark starts it: its name and the options that connect its workers to its store. */
     private record Peer(String name, List<String> connection, String version) {

@@ -28,7 +28,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.ReportedStatus;
 import io.sluice.task.TaskStatus;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
 
 /**
@@ -55,6 +61,8 @@ public final class TaskJson {
             new WireNameSerializer<>(outcome -> outcome.name().toLowerCase(Locale.ROOT)));
         statuses.addDeserializer(AttemptRecord.Outcome.class, new WireNameDeserializer<>(AttemptRecord.Outcome.class,
             name -> AttemptRecord.Outcome.valueOf(name.toUpperCase(Locale.ROOT))));
+        // Registered after the JavaTimeModule, so it is asked first.
+        statuses.addDeserializer(Instant.class, new CanonicalInstantDeserializer());
         return new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .registerModule(statuses)
@@ -164,6 +172,71 @@ public final class TaskJson {
             return "an array";
         }
         return "an object";
+    }
+
+    /**
+     * Reads instants in the form Sluice writes them ({@link Instant#toString()}: {@code 2026-12-03T17:00:00.123Z})
+     * without java.time's general parser, which took 3% of a busy node's CPU: every task document holds up to nine
+     * instants, read back at every write. Anything else, numbers included, goes to the JavaTimeModule's deserializer,
+     * so what is accepted and the errors are unchanged.
+     */
+    static final class CanonicalInstantDeserializer extends JsonDeserializer<Instant> {
+        private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+        @Override
+        public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.hasToken(JsonToken.VALUE_STRING)) {
+                Instant instant = canonical(parser.getText());
+                if (instant != null) {
+                    return instant;
+                }
+            }
+            return InstantDeserializer.INSTANT.deserialize(parser, context);
+        }
+
+        /** {@code uuuu-MM-ddTHH:mm:ss[.f{1,9}]Z} with a valid date and time, else null. */
+        static Instant canonical(String text) {
+            int length = text.length();
+            if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+                return null;
+            }
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            if ((year | month | day | hour | minute | second) < 0) {
+                return null;
+            }
+            int nanos = 0;
+            if (length > 20) {
+                int fractionDigits = length - 21;
+                int fraction = digits(text, 20, length - 1);
+                if (text.charAt(19) != '.' || fractionDigits < 1 || fraction < 0) {
+                    return null;
+                }
+                nanos = fraction * POWERS_OF_TEN[9 - fractionDigits];
+            }
+            try {
+                return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException e) {
+                return null; // 2026-02-30, 24:00, a leap second: the general parser decides
+            }
+        }
+
+        private static int digits(String text, int from, int to) {
+            int value = 0;
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                value = value * 10 + (c - '0');
+            }
+            return value;
+        }
     }
 
     private static final class WireNameSerializer<E> extends JsonSerializer<E> {
