@@ -441,9 +441,11 @@ public final class NodeTaskClient implements TaskClient {
         try {
             Schedule schedule = new Schedule(definition.type(), stream, caller.space(), caller.user(), params,
                 slot.map(LocalRuns.Slot::node).orElse(null), key);
-            // A schedule usually names a new task (always, when the id is generated): one create, no read. If the
-            // task exists the create is refused, and the usual path reads it and decides.
-            Optional<TaskLifecycle.Result> created = lifecycle.applyToAbsent(caller.space(), id, schedule);
+            // An explicit id usually names a new task: one create, no read, the key stored meanwhile. If the task
+            // exists the create is refused, and the usual path reads it and decides. A stream's task (id from type and
+            // stream) is usually scheduled again over its last run, so it takes the usual path at once.
+            Optional<TaskLifecycle.Result> created = request.id() == null ? Optional.empty()
+                : lifecycle.applyToAbsent(caller.space(), id, schedule);
             if (created.isPresent()) {
                 result = created.get();
                 awaitKeyOrUndo(pendingKey, caller.space(), result.stored());

@@ -210,11 +210,17 @@ class ClientRulesTest {
                 revoked.add(key.id());
             }
         });
+        // An explicit id: the task is created while the key is stored, then deleted again.
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+            () -> t.client.schedule(ScheduleRequest.of("sample").id("report-1").stream("logs.app").build(), OPS));
+        assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+        assertTrue(t.store.get("default", "report-1").isEmpty(), "the task written beside the failed key is gone");
+        // A stream's own task (scheduled again over its last run, which cannot be undone): the key is awaited first.
+        e = assertThrows(StoreUnavailableException.class,
             () -> t.client.schedule(ScheduleRequest.of("sample").stream("logs.app").build(), OPS));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
-        assertTrue(t.store.get("default", "sample_logs.app").isEmpty(), "the task written beside the failed key is gone");
-        assertEquals(List.of("key-of-sample_logs.app"), revoked);
+        assertTrue(t.store.get("default", "sample_logs.app").isEmpty(), "nothing was written");
+        assertEquals(List.of("key-of-report-1", "key-of-sample_logs.app"), revoked);
     }
 
     private void assertInvalid(String field, String message, Map<String, Object> params) {
