@@ -44,8 +44,8 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
  *   <li>schedule to start on an idle node, against the four raw requests it needs (read, create, read, conditional
  *       write);</li>
  *   <li>completed no-op tasks per second on one node, against raw GET + conditional write cycles (three per task);</li>
- *   <li>the same with task API keys (a key minted at each schedule, stored while the task is written), against the
- *       raw requests with a key create sent beside the task's create;</li>
+ *   <li>the same again once warm, without and then with task API keys (a key minted at each schedule, stored while
+ *       the task is written), against the raw requests with a key create sent beside the task's create;</li>
  *   <li>cancel latency on the same node (cancel call to the run seeing its signal), against one raw read + write;</li>
  *   <li>recovery from a dead node with the default timings (stale after 30 s, heartbeat 10 s, lease renewed every
  *       2 s and lapsing after 6 s, poll 500 ms), against the lease's bound: lapse + one refresh (1 s) + one poll.</li>
@@ -187,35 +187,45 @@ public final class SchedulerBenchmark {
                     (count / seconds) / baseline.perSecond(), withKeys ? " with keys" : "", baseline.perSecond());
             }
 
-            // ---- schedule to start, idle node, with task API keys: the key is stored while the task is written
-            scheduler.apiKeys(keys);
-            runner.stop();
-            runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
-            ExecutorService keyWriter = Executors.newSingleThreadExecutor();
-            Histogram rawKeyed = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            Histogram keyedStart = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            for (int i = 0; i < 300; i++) {
-                String rawId = "keyed-raw-" + i;
-                long t0 = System.nanoTime();
-                // As Sluice does: the key's create beside the task's, then the task's conditional write.
-                Future<?> keyWritten = keyWriter.submit(() ->
-                    client.index(x -> x.index(RAW_KEYS).id(rawId).document(doc()).opType(OpType.Create)));
-                rawClaimCycle(client, store.index(), "default:" + rawId);
-                keyWritten.get();
-                record(rawKeyed, i, System.nanoTime() - t0);
-                String id = "start-keyed-" + i;
-                CountDownLatch started = probe.expect(id);
-                long asked = System.nanoTime();
-                tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "noop")).build(), ADMIN);
-                started.await(10, TimeUnit.SECONDS);
-                record(keyedStart, i, probe.startedAt(id) - asked);
-            }
-            keyWriter.shutdown();
+            // ---- schedule to start, idle node, warm, without and then with task API keys (the same phase: the figures
+            // before the throughput rounds come from a JVM still compiling). With keys the key is stored while the task
+            // is written; its raw baseline sends the key's create beside the task's, as Sluice does.
             System.out.println();
-            System.out.println("Schedule to start, idle node, with task API keys (300 tasks one after another; the first 50 warm up):");
-            System.out.println("  " + line("raw: key create beside create, conditional index", rawKeyed));
-            System.out.println("  " + line("TaskClient.schedule -> run starts", keyedStart)
-                + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(keyedStart, rawKeyed, 50), ratio(keyedStart, rawKeyed, 99)));
+            System.out.println("Schedule to start, idle node, warm (300 tasks one after another; the first 50 warm up):");
+            ExecutorService keyWriter = Executors.newSingleThreadExecutor();
+            try {
+                for (boolean withKeys : new boolean[] {false, true}) {
+                    scheduler.apiKeys(withKeys ? keys : null);
+                    runner.stop();
+                    runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
+                    Histogram rawIdle = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                    Histogram idleStart = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                    String name = withKeys ? "keyed" : "warm";
+                    for (int i = 0; i < 300; i++) {
+                        String rawId = name + "-raw-" + i;
+                        long t0 = System.nanoTime();
+                        Future<?> keyWritten = withKeys ? keyWriter.submit(() ->
+                            client.index(x -> x.index(RAW_KEYS).id(rawId).document(doc()).opType(OpType.Create))) : null;
+                        rawClaimCycle(client, store.index(), "default:" + rawId);
+                        if (keyWritten != null) {
+                            keyWritten.get();
+                        }
+                        record(rawIdle, i, System.nanoTime() - t0);
+                        String id = "start-" + name + "-" + i;
+                        CountDownLatch started = probe.expect(id);
+                        long asked = System.nanoTime();
+                        tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "noop")).build(), ADMIN);
+                        started.await(10, TimeUnit.SECONDS);
+                        record(idleStart, i, probe.startedAt(id) - asked);
+                    }
+                    System.out.println("  " + line(withKeys ? "raw: key create beside create, conditional index"
+                        : "raw: create, conditional index", rawIdle));
+                    System.out.println("  " + line(withKeys ? "TaskClient.schedule -> run starts, with keys" : "TaskClient.schedule -> run starts", idleStart)
+                        + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(idleStart, rawIdle, 50), ratio(idleStart, rawIdle, 99)));
+                }
+            } finally {
+                keyWriter.shutdownNow();
+            }
 
             // ---- cancel latency, same node
             System.out.println();
@@ -295,7 +305,6 @@ public final class SchedulerBenchmark {
         return JSON.createObjectNode().put("status", "in_progress");
     }
 
-    /** Records a sample, except the first 50 (warm-up). */
     /** Rounds as {@code capacity/batch[/keys]}, comma-separated: {@code 32/500/keys} is capacity 32, group commit on, with keys. */
     private static int[][] rounds(String spec) {
         return java.util.Arrays.stream(spec.split(",")).map(String::trim).map(round -> {
@@ -309,6 +318,7 @@ public final class SchedulerBenchmark {
         }).toArray(int[][]::new);
     }
 
+    /** Records a sample, except the first 50 (warm-up). */
     private static void record(Histogram histogram, int i, long nanos) {
         if (i >= 50) {
             histogram.recordValue(Math.min(nanos, histogram.getHighestTrackableValue()));

@@ -131,6 +131,7 @@ public final class GroupCommit implements AutoCloseable {
     /**
      * Starts a {@link #create} without waiting for it: its caller can do other I/O while the bulk holding this write is
      * sent. The future completes with the written version, or exceptionally with the errors {@code create} throws.
+     * With group commit off ({@code maxBatch} 1) the write is sent by the caller, and the future is done on return.
      *
      * @since 1.3
      */

@@ -25,8 +25,9 @@ public interface TaskApiKeys {
 
     /**
      * Mints a key as {@link #mint} does, without waiting for it to be stored, so that the caller can write its task
-     * meanwhile: one round trip to OpenSearch instead of two. The key works only once {@link Pending#awaitStored()}
-     * returns; the caller must not start the task's run before, and must undo the task if it throws.
+     * meanwhile: one round trip to OpenSearch instead of two (when the node sends writes in bulks; with group commit
+     * off the key is stored before this returns). The key works only once {@link Pending#awaitStored()} returns: the
+     * caller must not let the task run before, on this node or any other, and must undo the task if it throws.
      *
      * @throws IllegalStateException if the node has no encryption key
      * @since 1.3

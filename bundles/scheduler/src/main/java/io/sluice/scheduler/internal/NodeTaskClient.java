@@ -429,8 +429,10 @@ public final class NodeTaskClient implements TaskClient {
             "no installed bundle provides task type '" + request.type() + "'; installed types: "
                 + types.infos().stream().map(TaskTypeInfo::type).collect(Collectors.joining(", ", "[", "]"))));
         Map<String, Object> params = json.toObject(json.bind(definition, request.params()), "params");
-        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges. The key's
-        // document is stored while the task's is written (one round trip, not two); the run starts only once both are.
+        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges. A new task
+        // that starts here at once has its key stored while it is written (one round trip, not two): stored claimed by
+        // this node, no other node can run it, and its run starts only once both are stored. Any other task is written
+        // only once its key is: another node may find and run it.
         TaskApiKeys keys = apiKeys;
         TaskApiKeys.Pending pendingKey = keys == null ? null : keys.startMint(caller, id, keyLifetime(definition));
         TaskApiKey key = pendingKey == null ? null : pendingKey.key();
@@ -441,17 +443,23 @@ public final class NodeTaskClient implements TaskClient {
         try {
             Schedule schedule = new Schedule(definition.type(), stream, caller.space(), caller.user(), params,
                 slot.map(LocalRuns.Slot::node).orElse(null), key);
-            // An explicit id usually names a new task: one create, no read, the key stored meanwhile. If the task
-            // exists the create is refused, and the usual path reads it and decides. A stream's task (id from type and
-            // stream) is usually scheduled again over its last run, so it takes the usual path at once.
+            boolean keyAlongside = pendingKey != null && slot.isPresent() && !pendingKey.stored().isDone();
+            if (pendingKey != null && !keyAlongside) {
+                pendingKey.awaitStored();
+            }
+            // An explicit id usually names a new task: one create, no read. If the task exists the create is refused,
+            // and the usual path reads it and decides. A stream's task (id from type and stream) is usually scheduled
+            // again over its last run, so it takes the usual path at once.
             Optional<TaskLifecycle.Result> created = request.id() == null ? Optional.empty()
                 : lifecycle.applyToAbsent(caller.space(), id, schedule);
             if (created.isPresent()) {
                 result = created.get();
-                awaitKeyOrUndo(pendingKey, caller.space(), result.stored());
+                if (keyAlongside) {
+                    awaitKeyOrUndo(pendingKey, caller.space(), result.stored());
+                }
             } else {
                 // Replacing a task cannot be undone: its key must be stored first.
-                if (pendingKey != null) {
+                if (keyAlongside) {
                     pendingKey.awaitStored();
                 }
                 Optional<StoredTask> existing = request.id() == null ? Optional.empty() : store.get(caller.space(), id);
@@ -491,21 +499,18 @@ public final class NodeTaskClient implements TaskClient {
     }
 
     /**
-     * Waits for the new task's key to be stored. If it could not be, the task is deleted again (it was just created,
-     * under a key that does not work) and the caller hears why; nobody else can have claimed it yet unless a search
-     * found it in the meantime, and then its run fails on its first request with "invalid API key".
+     * Waits for the key of a task just created claimed by this node. If the key could not be stored, the task is
+     * deleted again (its run has not started, and no other node runs a task claimed by a live one) and the caller
+     * hears the key's error.
      */
     private void awaitKeyOrUndo(TaskApiKeys.Pending pendingKey, String space, StoredTask created) {
-        if (pendingKey == null) {
-            return;
-        }
         try {
             pendingKey.awaitStored();
         } catch (RuntimeException keyFailure) {
             try {
                 store.delete(space, created.id(), created.version());
             } catch (RuntimeException undoFailure) {
-                keyFailure.addSuppressed(undoFailure);
+                // Not added to keyFailure: a failed bulk hands the same exception to every write in it.
                 AUDIT.warn("task {} was stored but its API key {} was not, and deleting the task failed: {}",
                     created.id(), pendingKey.key().id(), undoFailure.getMessage());
             }

@@ -185,8 +185,9 @@ class ClientRulesTest {
     }
 
     @Test
-    void aTaskWhoseKeyCouldNotBeStoredIsNotLeftBehindAndTheCallerHearsWhy() {
-        // The key and the task are written at the same time; when only the task's write succeeds, the task is undone.
+    void aTaskWhoseKeyCouldNotBeStoredIsNotWrittenAndTheCallerHearsWhy() {
+        // No run starts here (this client has no runner), so the task is written only once its key is stored; the
+        // undo of a task written beside its key is in TaskRunnerTest.
         java.util.List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
         t.client.bindApiKeys(new TaskApiKeys() {
             @Override
@@ -210,12 +211,11 @@ class ClientRulesTest {
                 revoked.add(key.id());
             }
         });
-        // An explicit id: the task is created while the key is stored, then deleted again.
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
             () -> t.client.schedule(ScheduleRequest.of("sample").id("report-1").stream("logs.app").build(), OPS));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
-        assertTrue(t.store.get("default", "report-1").isEmpty(), "the task written beside the failed key is gone");
-        // A stream's own task (scheduled again over its last run, which cannot be undone): the key is awaited first.
+        assertTrue(t.store.get("default", "report-1").isEmpty(), "nothing was written");
+        // A stream's own task (usually scheduled again over its last run, which cannot be undone).
         e = assertThrows(StoreUnavailableException.class,
             () -> t.client.schedule(ScheduleRequest.of("sample").stream("logs.app").build(), OPS));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());

@@ -3,14 +3,19 @@ package io.sluice.scheduler.internal;
 import static io.sluice.scheduler.internal.Tasks.ADMIN;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.auth.Caller;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.scheduler.internal.ProbeTask.RunRecord;
+import io.sluice.security.TaskApiKey;
+import io.sluice.security.TaskApiKeys;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.AttemptRecord.Outcome;
 import io.sluice.task.spi.CancellationReason;
 import io.sluice.task.ReportedStatus;
+import io.sluice.task.StoreUnavailableException;
 import io.sluice.task.ScheduleRequest;
 import io.sluice.task.TaskDocument;
 import io.sluice.task.TaskStatus;
@@ -20,7 +25,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -240,6 +251,70 @@ class TaskRunnerTest {
         Instant claimed = Instant.now();
         assertEquals(TaskLifecycle.Kind.WRITTEN, ghost.claim("default", "orphan", "ghost").kind());
         return new DeadNode(ghostClient, claimed);
+    }
+
+    @Test
+    void aTaskStartingHereIsWrittenWhileItsKeyIsStoredAndRunsOnlyOnceTheKeyIs() throws Exception {
+        CompletableFuture<Void> keyStored = new CompletableFuture<>();
+        node.client.bindApiKeys(keysStoredBy(keyStored));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> scheduled = caller.submit(() -> schedule("keyed", Map.of()));
+            // The task is stored, claimed by this node, while its key is still on its way ...
+            await().atMost(WAIT).until(() -> t.store.get("default", "keyed").isPresent());
+            assertEquals("node-a", t.store.get("default", "keyed").orElseThrow().document().node());
+            // ... and neither does the schedule return nor the run start until the key is stored.
+            assertThrows(TimeoutException.class, () -> scheduled.get(300, TimeUnit.MILLISECONDS));
+            assertEquals(1, probe.startOf("keyed").getCount(), "the run started before its key was stored");
+            keyStored.complete(null);
+            scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(probe.startOf("keyed").await(5, TimeUnit.SECONDS));
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTaskWrittenBesideAKeyThatCouldNotBeStoredIsDeletedAgainAndNeverRuns() throws Exception {
+        CompletableFuture<Void> keyStored = new CompletableFuture<>();
+        node.client.bindApiKeys(keysStoredBy(keyStored));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> scheduled = caller.submit(() -> schedule("unkeyed", Map.of()));
+            await().atMost(WAIT).until(() -> t.store.get("default", "unkeyed").isPresent());
+            keyStored.completeExceptionally(new StoreUnavailableException("the API key index refused the write: read-only", null));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof StoreUnavailableException && e.getCause().getMessage().contains("read-only"),
+                String.valueOf(e.getCause()));
+            assertTrue(t.store.get("default", "unkeyed").isEmpty(), "the task written beside the failed key is gone");
+            assertEquals(1, probe.startOf("unkeyed").getCount(), "the task ran under a key that was never stored");
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    /** A key service whose keys are stored when {@code stored} completes. */
+    private static TaskApiKeys keysStoredBy(CompletableFuture<Void> stored) {
+        return new TaskApiKeys() {
+            @Override
+            public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
+                throw new AssertionError("schedule starts the mint and writes the task meanwhile");
+            }
+
+            @Override
+            public Pending startMint(Caller caller, String taskId, Duration lifetime) {
+                return new Pending(new TaskApiKey("key-of-" + taskId, "sealed"), stored);
+            }
+
+            @Override
+            public Caller open(TaskApiKey key) {
+                throw new AssertionError("the probe uses no scoped clients");
+            }
+
+            @Override
+            public void revoke(TaskApiKey key) {
+            }
+        };
     }
 
     private void schedule(String id, Map<String, Object> params) {

@@ -29,6 +29,8 @@ import io.sluice.task.AttemptRecord;
 import io.sluice.task.ReportedStatus;
 import io.sluice.task.TaskStatus;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanProperty;
+import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -178,10 +180,24 @@ public final class TaskJson {
      * Reads instants in the form Sluice writes them ({@link Instant#toString()}: {@code 2026-12-03T17:00:00.123Z})
      * without java.time's general parser, which took 3% of a busy node's CPU: every task document holds up to nine
      * instants, read back at every write. Anything else, numbers included, goes to the JavaTimeModule's deserializer,
-     * so what is accepted and the errors are unchanged.
+     * so what is accepted and the errors are unchanged; so does every property or type with a format of its own
+     * ({@code @JsonFormat} pattern, leniency, time zone).
      */
-    static final class CanonicalInstantDeserializer extends JsonDeserializer<Instant> {
+    static final class CanonicalInstantDeserializer extends JsonDeserializer<Instant> implements ContextualDeserializer {
         private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+        @Override
+        public JsonDeserializer<?> createContextual(DeserializationContext context, BeanProperty property)
+            throws JsonMappingException {
+            JsonDeserializer<?> jackson = InstantDeserializer.INSTANT.createContextual(context, property);
+            // Jackson's own answers itself unless there is nothing to configure: then the defaults hold, and so does this.
+            return jackson == InstantDeserializer.INSTANT ? this : jackson;
+        }
+
+        @Override
+        public Class<?> handledType() {
+            return Instant.class;
+        }
 
         @Override
         public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {

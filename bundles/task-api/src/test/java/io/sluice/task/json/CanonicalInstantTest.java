@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -36,7 +37,7 @@ class CanonicalInstantTest {
 
     @Test
     void otherFormsAreLeftToJacksonsDeserializerWithItsAnswers() throws Exception {
-        // Offsets, fractions of other lengths than 3, 6 and 9, epoch numbers, years past 9999: as Jackson reads them.
+        // Offsets, fractions of any length, epoch numbers, years past 9999: as Jackson reads them.
         for (String json : List.of("\"2026-12-03T18:00:00+01:00\"", "\"2026-12-03T17:00:00.1Z\"", "\"2026-12-03T17:00:00.12Z\"",
                 "\"2026-12-03T17:00:00.1234Z\"", "\"2026-12-03T17:00:00.12345678Z\"", "1764781200", "1764781200.5",
                 "\"+10000-01-01T00:00:00Z\"", "\"1969-12-31T23:59:59.999999999Z\"")) {
@@ -52,6 +53,28 @@ class CanonicalInstantTest {
             assertEquals(outcome(jackson, json), outcome(sluice, json), text);
         }
         assertThrows(InvalidFormatException.class, () -> sluice.readValue("\"yesterday\"", Instant.class));
+    }
+
+    /** A property with a format of its own. */
+    record Stamp(@JsonFormat(pattern = "yyyy-MM-dd HH:mm", timezone = "UTC") Instant at) {
+    }
+
+    @Test
+    void aPropertyWithItsOwnFormatIsReadWithIt() throws Exception {
+        String json = "{\"at\":\"2026-12-03 17:00\"}";
+        assertEquals(Instant.parse("2026-12-03T17:00:00Z"), sluice.readValue(json, Stamp.class).at());
+        assertEquals(jackson.readValue(json, Stamp.class), sluice.readValue(json, Stamp.class));
+        // The canonical form is not that format: refused there, as Jackson refuses it.
+        String canonical = "{\"at\":\"2026-12-03T17:00:00Z\"}";
+        assertEquals(outcome(jackson, canonical, Stamp.class), outcome(sluice, canonical, Stamp.class));
+    }
+
+    private static Object outcome(ObjectMapper mapper, String json, Class<?> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (Exception e) {
+            return e.getClass();
+        }
     }
 
     private static Object outcome(ObjectMapper mapper, String json) {
