@@ -170,7 +170,7 @@ public class WebPageIT {
             .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(emptied.body(), emptied.body().contains("\"deleted\":1"));
         // Still logged in as admin from t1.
-        browser.get(page() + "#/streams/logs.emptied");
+        openStream("logs.emptied");
         click(By.id("identify"));
         await(By.cssSelector("#identification[data-status='failed']"));
         String error = browser.findElement(By.cssSelector("#identification [data-testid='error']")).getText();
@@ -199,7 +199,7 @@ public class WebPageIT {
             }
             Await.until(WAIT, () -> adminApi("GET", "/api/tasks/_health", null).body().contains("\"running\":" + capacity + ","),
                 () -> "the sleeps did not take every slot");
-            browser.get(page() + "#/streams/logs.stale");
+            openStream("logs.stale");
             click(By.id("identify"));
             await(By.cssSelector("#identification[data-status='stale']"));
             String warning = browser.findElement(By.cssSelector("#identification [data-testid='stale']")).getText();
@@ -217,7 +217,7 @@ public class WebPageIT {
 
     @Test
     public void t2_aLongIdentificationIsCanceled() {
-        browser.get(page() + "#/streams/logs.big");
+        openStream("logs.big");
         await(By.id("identify"));
         click(By.cssSelector("details.options summary"));
         browser.findElement(By.id("sample-size")).sendKeys("10000");
@@ -251,7 +251,7 @@ public class WebPageIT {
         HttpResponse<String> stored = opensearch("PUT", "/.sluice-tasks/_doc/default:" + id + "?refresh=true", document);
         assertTrue(stored.body(), stored.statusCode() == 201);
         try {
-            browser.get(page() + "#/streams/logs.held");
+            openStream("logs.held");
             await(By.cssSelector("#identification[data-status='in_progress'] #cancel"));
             screenshot("stream-in-progress-on-another-node");
             click(By.id("cancel"));
@@ -267,7 +267,7 @@ public class WebPageIT {
         click(By.id("logout"));
         await(By.id("login"));
         logIn("viewer", VIEWER_PASSWORD);
-        browser.get(page() + "#/streams/logs.web");
+        openStream("logs.web");
         await(By.cssSelector("#kept-features tbody tr"));
         await(By.cssSelector("[data-testid='read-only']"));
         assertTrue(browser.findElements(By.id("identify")).isEmpty());
@@ -374,6 +374,16 @@ public class WebPageIT {
             element.click();
             return true;
         });
+    }
+
+    /**
+     * Opens a stream's page and waits until it shows that stream. Going from one stream to another changes only the
+     * URL's fragment: the page renders the new stream in place, and until it has, the previous stream's buttons are
+     * still there to click (a test once started an identification of the stream before).
+     */
+    private static void openStream(String name) {
+        browser.get(page() + "#/streams/" + name);
+        await(ExpectedConditions.textToBe(By.tagName("h1"), name));
     }
 
     private static void await(By locator) {
