@@ -89,24 +89,9 @@ public final class SchedulerBenchmark {
             InProcessScheduler.Runner runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
 
             // ---- schedule to start, idle node
-            AtomicInteger ids = new AtomicInteger();
-            Histogram raw = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            Histogram startLatency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            for (int i = 0; i < 300; i++) {
-                long t0 = System.nanoTime();
-                rawClaimCycle(client, store.index(), "default:raw-" + ids.incrementAndGet());
-                record(raw, i, System.nanoTime() - t0);
-                String id = "start-" + i;
-                CountDownLatch started = probe.expect(id);
-                long asked = System.nanoTime();
-                tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "noop")).build(), ADMIN);
-                started.await(10, TimeUnit.SECONDS);
-                record(startLatency, i, probe.startedAt(id) - asked);
-            }
             System.out.println("Schedule to start, idle node (300 tasks one after another; the first 50 warm up):");
-            System.out.println("  " + line("raw: create, conditional index", raw));
-            System.out.println("  " + line("TaskClient.schedule -> run starts", startLatency)
-                + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(startLatency, raw, 50), ratio(startLatency, raw, 99)));
+            idleStart(client, store, probe, tasks, "cold", null);
+            AtomicInteger ids = new AtomicInteger();
 
             // ---- throughput: completed no-op tasks per second, one node
             System.out.println();
@@ -198,30 +183,7 @@ public final class SchedulerBenchmark {
                     scheduler.apiKeys(withKeys ? keys : null);
                     runner.stop();
                     runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
-                    Histogram rawIdle = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                    Histogram idleStart = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                    String name = withKeys ? "keyed" : "warm";
-                    for (int i = 0; i < 300; i++) {
-                        String rawId = name + "-raw-" + i;
-                        long t0 = System.nanoTime();
-                        Future<?> keyWritten = withKeys ? keyWriter.submit(() ->
-                            client.index(x -> x.index(RAW_KEYS).id(rawId).document(doc()).opType(OpType.Create))) : null;
-                        rawClaimCycle(client, store.index(), "default:" + rawId);
-                        if (keyWritten != null) {
-                            keyWritten.get();
-                        }
-                        record(rawIdle, i, System.nanoTime() - t0);
-                        String id = "start-" + name + "-" + i;
-                        CountDownLatch started = probe.expect(id);
-                        long asked = System.nanoTime();
-                        tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "noop")).build(), ADMIN);
-                        started.await(10, TimeUnit.SECONDS);
-                        record(idleStart, i, probe.startedAt(id) - asked);
-                    }
-                    System.out.println("  " + line(withKeys ? "raw: key create beside create, conditional index"
-                        : "raw: create, conditional index", rawIdle));
-                    System.out.println("  " + line(withKeys ? "TaskClient.schedule -> run starts, with keys" : "TaskClient.schedule -> run starts", idleStart)
-                        + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(idleStart, rawIdle, 50), ratio(idleStart, rawIdle, 99)));
+                    idleStart(client, store, probe, tasks, withKeys ? "keyed" : "warm", withKeys ? keyWriter : null);
                 }
             } finally {
                 keyWriter.shutdownNow();
@@ -303,6 +265,37 @@ public final class SchedulerBenchmark {
 
     private static ObjectNode doc() {
         return JSON.createObjectNode().put("status", "in_progress");
+    }
+
+    /**
+     * 300 schedules one after another on an idle node, each after the raw requests it stands beside: a create and a
+     * conditional index, with {@code keyWriter} the key's create sent beside them as Sluice sends it. Prints both.
+     */
+    private static void idleStart(OpenSearchClient client, OpenSearchTaskStore store, Probe probe, TaskClient tasks, String name,
+                                  ExecutorService keyWriter) throws Exception {
+        Histogram raw = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        Histogram start = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        for (int i = 0; i < 300; i++) {
+            String rawId = name + "-raw-" + i;
+            long t0 = System.nanoTime();
+            Future<?> keyWritten = keyWriter == null ? null : keyWriter.submit(() ->
+                client.index(x -> x.index(RAW_KEYS).id(rawId).document(doc()).opType(OpType.Create)));
+            rawClaimCycle(client, store.index(), "default:" + rawId);
+            if (keyWritten != null) {
+                keyWritten.get();
+            }
+            record(raw, i, System.nanoTime() - t0);
+            String id = "start-" + name + "-" + i;
+            CountDownLatch started = probe.expect(id);
+            long asked = System.nanoTime();
+            tasks.schedule(ScheduleRequest.of("probe").id(id).params(Map.of("mode", "noop")).build(), ADMIN);
+            started.await(10, TimeUnit.SECONDS);
+            record(start, i, probe.startedAt(id) - asked);
+        }
+        boolean keyed = keyWriter != null;
+        System.out.println("  " + line(keyed ? "raw: key create beside create, conditional index" : "raw: create, conditional index", raw));
+        System.out.println("  " + line(keyed ? "TaskClient.schedule -> run starts, with keys" : "TaskClient.schedule -> run starts", start)
+            + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(start, raw, 50), ratio(start, raw, 99)));
     }
 
     /** Rounds as {@code capacity/batch[/keys]}, comma-separated: {@code 32/500/keys} is capacity 32, group commit on, with keys. */

@@ -23,12 +23,8 @@ import io.sluice.task.TaskPage;
 import io.sluice.task.TaskStatus;
 import io.sluice.task.TaskStatusView;
 import io.sluice.task.UnknownTaskTypeException;
-import io.sluice.auth.Caller;
-import io.sluice.security.TaskApiKey;
-import io.sluice.security.TaskApiKeys;
 import io.sluice.task.StoreUnavailableException;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
@@ -188,29 +184,9 @@ class ClientRulesTest {
     void aTaskWhoseKeyCouldNotBeStoredIsNotWrittenAndTheCallerHearsWhy() {
         // No run starts here (this client has no runner), so the task is written only once its key is stored; the
         // undo of a task written beside its key is in TaskRunnerTest.
-        java.util.List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        t.client.bindApiKeys(new TaskApiKeys() {
-            @Override
-            public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
-                throw new AssertionError("schedule starts the mint and writes the task meanwhile");
-            }
-
-            @Override
-            public Pending startMint(Caller caller, String taskId, Duration lifetime) {
-                return new Pending(new TaskApiKey("key-of-" + taskId, "sealed"), CompletableFuture.failedFuture(
-                    new StoreUnavailableException("the API key index refused the write: read-only", null)));
-            }
-
-            @Override
-            public Caller open(TaskApiKey key) {
-                throw new AssertionError("no run starts");
-            }
-
-            @Override
-            public void revoke(TaskApiKey key) {
-                revoked.add(key.id());
-            }
-        });
+        PendingKeys keys = new PendingKeys(CompletableFuture.failedFuture(
+            new StoreUnavailableException("the API key index refused the write: read-only", null)));
+        t.client.bindApiKeys(keys);
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
             () -> t.client.schedule(ScheduleRequest.of("sample").id("report-1").stream("logs.app").build(), OPS));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
@@ -220,7 +196,7 @@ class ClientRulesTest {
             () -> t.client.schedule(ScheduleRequest.of("sample").stream("logs.app").build(), OPS));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());
         assertTrue(t.store.get("default", "sample_logs.app").isEmpty(), "nothing was written");
-        assertEquals(List.of("key-of-report-1", "key-of-sample_logs.app"), revoked);
+        assertEquals(List.of("key-of-report-1", "key-of-sample_logs.app"), keys.revoked);
     }
 
     private void assertInvalid(String field, String message, Map<String, Object> params) {

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.auth.Caller;
 import io.sluice.opensearch.node.OpenSearchExtension;
 import io.sluice.scheduler.internal.ProbeTask.RunRecord;
-import io.sluice.security.TaskApiKey;
-import io.sluice.security.TaskApiKeys;
 import io.sluice.task.AttemptRecord;
 import io.sluice.task.AttemptRecord.Outcome;
 import io.sluice.task.spi.CancellationReason;
@@ -48,6 +45,8 @@ class TaskRunnerTest {
     private final TaskTypes types = new TaskTypes();
     private final ProbeTask probe = new ProbeTask("probe", "node-a", Duration.ofSeconds(30), 3);
     private final Node node;
+    // Schedules that must wait (for a key) while the test looks on.
+    private final ExecutorService callers = Executors.newCachedThreadPool();
 
     TaskRunnerTest(OpenSearchClient opensearch) {
         this.opensearch = opensearch;
@@ -58,6 +57,7 @@ class TaskRunnerTest {
 
     @AfterEach
     void stopNode() {
+        callers.shutdownNow();
         node.close();
     }
 
@@ -256,65 +256,38 @@ class TaskRunnerTest {
     @Test
     void aTaskStartingHereIsWrittenWhileItsKeyIsStoredAndRunsOnlyOnceTheKeyIs() throws Exception {
         CompletableFuture<Void> keyStored = new CompletableFuture<>();
-        node.client.bindApiKeys(keysStoredBy(keyStored));
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> scheduled = caller.submit(() -> schedule("keyed", Map.of()));
-            // The task is stored, claimed by this node, while its key is still on its way ...
-            await().atMost(WAIT).until(() -> t.store.get("default", "keyed").isPresent());
-            assertEquals("node-a", t.store.get("default", "keyed").orElseThrow().document().node());
-            // ... and neither does the schedule return nor the run start until the key is stored.
-            assertThrows(TimeoutException.class, () -> scheduled.get(300, TimeUnit.MILLISECONDS));
-            assertEquals(1, probe.startOf("keyed").getCount(), "the run started before its key was stored");
-            keyStored.complete(null);
-            scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertTrue(probe.startOf("keyed").await(5, TimeUnit.SECONDS));
-        } finally {
-            caller.shutdownNow();
-        }
+        Future<?> scheduled = scheduleWhileItsKeyIsPending("keyed", keyStored);
+        // The task is stored, claimed by this node, while its key is still on its way ...
+        assertEquals("node-a", t.store.get("default", "keyed").orElseThrow().document().node());
+        // ... and neither does the schedule return nor the run start until the key is stored.
+        assertThrows(TimeoutException.class, () -> scheduled.get(300, TimeUnit.MILLISECONDS));
+        assertEquals(1, probe.startOf("keyed").getCount(), "the run started before its key was stored");
+        keyStored.complete(null);
+        scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(probe.startOf("keyed").await(5, TimeUnit.SECONDS));
     }
 
     @Test
     void aTaskWrittenBesideAKeyThatCouldNotBeStoredIsDeletedAgainAndNeverRuns() throws Exception {
         CompletableFuture<Void> keyStored = new CompletableFuture<>();
-        node.client.bindApiKeys(keysStoredBy(keyStored));
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> scheduled = caller.submit(() -> schedule("unkeyed", Map.of()));
-            await().atMost(WAIT).until(() -> t.store.get("default", "unkeyed").isPresent());
-            keyStored.completeExceptionally(new StoreUnavailableException("the API key index refused the write: read-only", null));
-            ExecutionException e = assertThrows(ExecutionException.class, () -> scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-            assertTrue(e.getCause() instanceof StoreUnavailableException && e.getCause().getMessage().contains("read-only"),
-                String.valueOf(e.getCause()));
-            assertTrue(t.store.get("default", "unkeyed").isEmpty(), "the task written beside the failed key is gone");
-            assertEquals(1, probe.startOf("unkeyed").getCount(), "the task ran under a key that was never stored");
-        } finally {
-            caller.shutdownNow();
-        }
+        Future<?> scheduled = scheduleWhileItsKeyIsPending("unkeyed", keyStored);
+        keyStored.completeExceptionally(new StoreUnavailableException("the API key index refused the write: read-only", null));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof StoreUnavailableException && e.getCause().getMessage().contains("read-only"),
+            String.valueOf(e.getCause()));
+        assertTrue(t.store.get("default", "unkeyed").isEmpty(), "the task written beside the failed key is gone");
+        assertEquals(1, probe.startOf("unkeyed").getCount(), "the task ran under a key that was never stored");
     }
 
-    /** A key service whose keys are stored when {@code stored} completes. */
-    private static TaskApiKeys keysStoredBy(CompletableFuture<Void> stored) {
-        return new TaskApiKeys() {
-            @Override
-            public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {
-                throw new AssertionError("schedule starts the mint and writes the task meanwhile");
-            }
-
-            @Override
-            public Pending startMint(Caller caller, String taskId, Duration lifetime) {
-                return new Pending(new TaskApiKey("key-of-" + taskId, "sealed"), stored);
-            }
-
-            @Override
-            public Caller open(TaskApiKey key) {
-                throw new AssertionError("the probe uses no scoped clients");
-            }
-
-            @Override
-            public void revoke(TaskApiKey key) {
-            }
-        };
+    /**
+     * Schedules {@code id} from another thread with a key stored when {@code keyStored} completes, and returns once the
+     * task is in the store (the schedule itself still waiting for the key).
+     */
+    private Future<?> scheduleWhileItsKeyIsPending(String id, CompletableFuture<Void> keyStored) {
+        node.client.bindApiKeys(new PendingKeys(keyStored));
+        Future<?> scheduled = callers.submit(() -> schedule(id, Map.of()));
+        await().atMost(WAIT).until(() -> t.store.get("default", id).isPresent());
+        return scheduled;
     }
 
     private void schedule(String id, Map<String, Object> params) {
