@@ -1,5 +1,8 @@
 package io.sluice.scheduler.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.security.AccessPolicy;
 import io.sluice.security.TaskApiKeys;
 import io.sluice.store.TaskStore;
@@ -58,18 +61,31 @@ public final class InProcessScheduler {
                          Duration leaseRenewal, Duration leaseLapse) {
         SchedulerSettings settings = new SchedulerSettings(nodeId, capacity, staleAfter, heartbeat, poll, Duration.ofSeconds(10),
             Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(7), 10L * 1024 * 1024, leaseRenewal, leaseLapse);
+        TaskMetrics metrics = new TaskMetrics();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        metrics.publishTo(meters);
         TaskRunner runner = new TaskRunner(store, types, settings, Clock.systemUTC(),
             new TaskLifecycle(store, new TaskTransitions(new Staleness(staleAfter)), Clock.systemUTC(), TaskLifecycle.BeforeWrite.NONE),
-            apiKeys == null ? RunCredentials.NONE : new RunCredentials(() -> apiKeys, () -> null));
-        return new Runner(runner);
+            apiKeys == null ? RunCredentials.NONE : new RunCredentials(() -> apiKeys, () -> null), metrics);
+        return new Runner(runner, meters);
     }
 
     /** A running node. */
     public final class Runner {
         private final TaskRunner runner;
+        private final MeterRegistry meters;
 
-        private Runner(TaskRunner runner) {
+        private Runner(TaskRunner runner, MeterRegistry meters) {
             this.runner = runner;
+            this.meters = meters;
+        }
+
+        /**
+         * Attempts this node ended as completed, counted once OpenSearch acknowledged their end (its node metric
+         * {@code sluice.tasks.completed}, all types).
+         */
+        public long completed() {
+            return (long) meters.find("sluice.tasks.completed").counters().stream().mapToDouble(Counter::count).sum();
         }
 
         /** Makes this the client's own node: a schedule with a free slot here starts at once, here. */
