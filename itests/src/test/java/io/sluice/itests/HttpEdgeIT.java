@@ -288,9 +288,12 @@ public class HttpEdgeIT {
         try {
             Await.until(WAIT, () -> http.send("viewer", "GET", "/api/task_types", null).statusCode() == 200,
                 () -> "the viewer cannot log in");
-            // Karaf keeps a hash of the password (argon2); a clear-text one written here is hashed again at once.
+            // Karaf keeps a hash of the password (argon2): its watcher on etc/ reads a clear-text one written here and
+            // saves the file again with the hash. Logins wait for that rewrite, or they race the watcher (which writes
+            // the file in place) and the restore below could be overwritten by its late save of this content.
             java.nio.file.Files.writeString(users, original.replaceAll("(?m)^viewer\\s*=\\s*[^,]*,",
                 "viewer = viewer-pw-2,"), StandardCharsets.UTF_8);
+            Await.until(WAIT, () -> viewerLine(users).startsWith("{CRYPT}"), () -> "Karaf did not hash the new password");
             Await.until(WAIT, () -> http.send("viewer", "GET", "/api/task_types", null).statusCode() == 401,
                 () -> "the old password still works");
             HttpResponse<String> fresh = http.request(Http.basic("viewer", "viewer-pw-2"), "GET", "/api/task_types", null,
@@ -298,6 +301,7 @@ public class HttpEdgeIT {
             assertEquals(fresh.body(), 200, fresh.statusCode());
         } finally {
             java.nio.file.Files.writeString(users, original, StandardCharsets.UTF_8);
+            Await.until(WAIT, () -> viewerLine(users).startsWith("{CRYPT}"), () -> "Karaf did not hash the restored password");
             properties.remove("loginCacheSeconds");
             config.update(properties);
             Await.until(WAIT, () -> http.send("viewer", "GET", "/api/task_types", null).statusCode() == 200,
@@ -345,6 +349,17 @@ public class HttpEdgeIT {
         } finally {
             properties.remove("loginThrottleFirstDelaySeconds");
             config.update(properties);
+        }
+    }
+
+    /** The viewer's entry of the users file (password, roles), or "" while the file is being written. */
+    private static String viewerLine(java.nio.file.Path users) {
+        try {
+            return java.nio.file.Files.readAllLines(users, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.matches("viewer\\s*=.*")).map(line -> line.replaceFirst("viewer\\s*=\\s*", ""))
+                .findFirst().orElse("");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
