@@ -55,11 +55,12 @@ public interface TaskStore {
 
     /**
      * The next page of an oldest-first query ({@link TaskQuery#inCreationOrder()}): tasks that sort after {@code after}
-     * by {@code created_at}, then id. A node walking a backlog uses it to move past tasks it has just claimed, which a
-     * search sees only about a second later. The total of the result counts only the page.
+     * by {@code created_at}, then id, or the first page when {@code after} is null. A node walking a backlog uses it to
+     * move past tasks it has just claimed, which a search sees only about a second later. The total of the result
+     * counts only the page, which spares OpenSearch counting every match (the cost of a poll over a large backlog).
      *
      * @throws IllegalArgumentException if the query is not oldest-first
-     * @since 1.2
+     * @since 1.2; {@code after} may be null since 1.3
      */
     TaskSearchResult searchAfter(TaskQuery query, StoredTask after, int size);
 

@@ -3,7 +3,7 @@
  * {@link io.sluice.task.TaskClient}).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.sluice.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -341,7 +341,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 .withTypes(known).withDueBy(clock.instant()).inCreationOrder();
             int size = Math.min(200, Math.max(2, settings.capacity() * 4));
             StoredTask after = continuation ? backlogCursor : null;
-            List<StoredTask> page = after == null ? store.search(claimable, 0, size).tasks() : store.searchAfter(claimable, after, size).tasks();
+            List<StoredTask> page = store.searchAfter(claimable, after, size).tasks();
             for (StoredTask task : page) {
                 if (!handedOut(task)) {
                     ready.addLast(task);

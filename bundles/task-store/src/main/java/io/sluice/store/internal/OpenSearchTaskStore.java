@@ -396,7 +396,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
 
     @Override
     public TaskSearchResult search(TaskQuery query, int from, int size) {
-        return search(query, from, size, null);
+        return search(query, from, size, null, true);
     }
 
     @Override
@@ -405,10 +405,17 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
             throw new IllegalArgumentException("searchAfter pages oldest-first queries only");
         }
         // The sort values of created_at (a date: epoch milliseconds) and id, in the order search() sorts by.
-        return search(query, 0, size, List.of(FieldValue.of(after.document().createdAt().toEpochMilli()), FieldValue.of(after.id())));
+        List<FieldValue> sortValues = after == null ? null
+            : List.of(FieldValue.of(after.document().createdAt().toEpochMilli()), FieldValue.of(after.id()));
+        return search(query, 0, size, sortValues, false);
     }
 
-    private TaskSearchResult search(TaskQuery query, int from, int size, List<FieldValue> after) {
+    /**
+     * One page of tasks. Counting every match ({@code countAll}) keeps Lucene from skipping the documents that cannot
+     * make the page, so a poller that reads only the page must not ask for it: over a backlog that count is most of
+     * the query's cost.
+     */
+    private TaskSearchResult search(TaskQuery query, int from, int size, List<FieldValue> after, boolean countAll) {
         if (query.streamPatterns() != null && query.streamPatterns().isEmpty()) {
             return new TaskSearchResult(List.of(), 0);
         }
@@ -421,7 +428,7 @@ public final class OpenSearchTaskStore implements TaskStore, TaskChanges {
                     .from(from)
                     .size(size)
                     .seqNoPrimaryTerm(true)
-                    .trackTotalHits(t -> t.enabled(after == null))
+                    .trackTotalHits(t -> t.enabled(countAll))
                     .sort(o -> o.field(f -> f.field("created_at").order(query.oldestFirst() ? SortOrder.Asc : SortOrder.Desc)))
                     .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
                 return after == null ? s : s.searchAfter(after);

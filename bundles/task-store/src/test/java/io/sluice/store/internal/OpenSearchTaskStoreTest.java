@@ -162,6 +162,13 @@ class OpenSearchTaskStoreTest {
         assertEquals(List.of("done", "queued"), ids(store.search(TaskQuery.all().withTypes(Set.of("other", "sample"))
             .withStatuses(Set.of(TaskStatus.COMPLETED, TaskStatus.IN_PROGRESS)).withClaimed(false).withDueBy(T0)
             .inCreationOrder(), 0, 10)));
+        // A poller's walk: the first page without counting every match, then on from its last task.
+        TaskQuery oldestFirst = TaskQuery.all().withTypes(Set.of("other", "sample"))
+            .withStatuses(Set.of(TaskStatus.COMPLETED, TaskStatus.IN_PROGRESS)).withClaimed(false).withDueBy(T0).inCreationOrder();
+        TaskSearchResult first = store.searchAfter(oldestFirst, null, 1);
+        assertEquals(List.of("done"), ids(first));
+        assertEquals(1, first.total(), "the total of a walked page counts only the page");
+        assertEquals(List.of("queued"), ids(store.searchAfter(oldestFirst, first.tasks().get(0), 10)));
         assertEquals(Map.of("sample", 4L, "other", 1L), store.countByType(TaskQuery.all()));
         assertEquals(2, store.count(TaskQuery.all().withClaimed(true)));
         assertEquals(Set.of("node-a"), store.nodesBeatingSince(T0.plusSeconds(30)));
