@@ -36,8 +36,11 @@ public final class PeersBenchmark {
     // against 3 ms in a warm JVM. -DsteadyWarmup=SECONDS changes it; every system gets the same.
     private static final Duration STEADY_WARMUP = Duration.ofSeconds(Long.getLong("steadyWarmup", 15));
 
-    /** A system as the benchmark starts it: its name and the options that connect its workers to its store. */
-    private record Peer(String name, List<String> connection, String version) {
+    /**
+     * A system as the benchmark starts it: its name, the options that connect its workers to its store, and the CPU
+     * time its store has used so far.
+     */
+    private record Peer(String name, List<String> connection, String version, java.util.function.Supplier<Duration> storeCpu) {
         List<String> options(int workers, Liveness liveness, boolean finishBlocking) {
             List<String> options = new ArrayList<>(connection);
             options.add("--workers=" + workers);
@@ -72,12 +75,15 @@ public final class PeersBenchmark {
             String systems = System.getProperty("systems", "");
             List<String> only = List.of((systems.isBlank() ? "Sluice,db-scheduler,JobRunr" : systems).split(","));
             List<Peer> peers = Stream.of(
+                // The embedded node runs in this JVM: its CPU time includes this driver's, which during a drain asks
+                // for the pending count ten times a second and does nothing else.
                 new Peer("Sluice", List.of("--system=sluice", "--opensearch=" + node.httpUri(), "--node-key=" + NodeTaskApiKeys.newEncryptionKey()),
-                    "0.1.0 on OpenSearch " + node.version()),
+                    "0.1.0 on OpenSearch " + node.version(), () -> cpu(ProcessHandle.current())),
                 new Peer("db-scheduler", List.of("--system=db-scheduler", "--jdbc=" + postgres.jdbc("dbscheduler")),
-                    DbSchedulerSystem.VERSION + " on PostgreSQL " + postgres.version()),
+                    DbSchedulerSystem.VERSION + " on PostgreSQL " + postgres.version(), postgres::cpu),
                 new Peer("JobRunr", List.of("--system=jobrunr", "--jdbc=" + postgres.jdbc("jobrunr")),
-                    JobRunrSystem.VERSION + " on PostgreSQL " + postgres.version())).filter(p -> only.contains(p.name())).toList();
+                    JobRunrSystem.VERSION + " on PostgreSQL " + postgres.version(), postgres::cpu))
+                .filter(p -> only.contains(p.name())).toList();
             ResultTable table = new ResultTable(peers.stream().map(Peer::name).toList());
             String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             table.context("date", date);
@@ -96,18 +102,27 @@ public final class PeersBenchmark {
             Map<String, Double> memory = new LinkedHashMap<>();
             if (workloads.contains("drain")) {
                 Map<String, List<Double>> rates = new LinkedHashMap<>();
+                Map<String, List<Double>> workerCpu = new LinkedHashMap<>();
+                Map<String, List<Double>> storeCpu = new LinkedHashMap<>();
                 for (int round = 0; round < drainRounds; round++) {
                     for (Peer peer : rotate(peers, round)) {
                         double[] figures = drain(peer, backlog, "drain-" + round + "-", table);
                         rates.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[0]);
                         memory.merge(peer.name(), figures[1], Math::max);
-                        System.out.printf(Locale.ROOT, "  drain %,d: %-12s %7.0f tasks/s, worker RSS %.0f MiB%n", backlog, peer.name(),
-                            figures[0], figures[1]);
+                        workerCpu.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[2]);
+                        storeCpu.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[3]);
+                        System.out.printf(Locale.ROOT, "  drain %,d: %-12s %7.0f tasks/s, worker RSS %.0f MiB, CPU per 1,000 tasks: "
+                            + "worker %.2f s, store %.2f s%n", backlog, peer.name(), figures[0], figures[1], figures[2], figures[3]);
                     }
                 }
-                rates.forEach((name, list) -> drained.put(name, Cell.of(list.stream().mapToDouble(d -> d).average().orElse(0), "%.0f")));
-                table.add(String.format(Locale.ROOT, "drain %,d no-op one-shot tasks%s", backlog,
-                    drainRounds > 1 ? " (mean of " + drainRounds + " runs)" : ""), "completed tasks/s", true, drained);
+                String runs = drainRounds > 1 ? " (mean of " + drainRounds + " runs)" : "";
+                table.add(String.format(Locale.ROOT, "drain %,d no-op one-shot tasks%s", backlog, runs), "completed tasks/s", true,
+                    means(rates, "%.0f"));
+                drained.putAll(means(rates, "%.0f"));
+                // CPU time rather than wall time: what a task costs, whoever else shares the machine's cores.
+                table.add("drain: worker process CPU per 1,000 tasks" + runs, "CPU s", false, means(workerCpu, "%.2f"));
+                table.add("drain: store CPU per 1,000 tasks (OpenSearch's JVM with the driver; PostgreSQL's processes)" + runs,
+                    "CPU s", false, means(storeCpu, "%.2f"));
             }
 
             // ---- 2. steady arrival at half capacity
@@ -198,18 +213,36 @@ public final class PeersBenchmark {
         return worker;
     }
 
+    private static Map<String, Cell> means(Map<String, List<Double>> runs, String format) {
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        runs.forEach((name, list) -> cells.put(name, Cell.of(list.stream().mapToDouble(d -> d).average().orElse(0), format)));
+        return cells;
+    }
+
+    /** CPU time a process has used (user and system), as the operating system counts it. */
+    static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration()
+            .orElseThrow(() -> new IllegalStateException("the CPU time of process " + process.pid() + " cannot be read here"));
+    }
+
     private static List<Peer> rotate(List<Peer> peers, int by) {
         List<Peer> rotated = new ArrayList<>(peers);
         java.util.Collections.rotate(rotated, -by);
         return rotated;
     }
 
-    /** Schedules a backlog with no worker running, then starts one and times it until nothing is pending. */
+    /**
+     * Schedules a backlog with no worker running, then starts one and times it until nothing is pending: tasks/s, the
+     * worker's resident MiB, and the CPU seconds per 1,000 tasks of the worker and of the store over the drain.
+     */
     private double[] drain(Peer peer, int backlog, String prefix, ResultTable table) throws Exception {
         try (WorkerProcess feeder = worker(peer, "feeder", 0, Liveness.DEFAULT, false)) {
             feeder.ask("schedule " + prefix + " " + backlog, Duration.ofMinutes(30));
         }
         try (WorkerProcess worker = worker(peer, "drain", WORKERS, Liveness.DEFAULT, false)) {
+            ProcessHandle process = ProcessHandle.of(worker.pid()).orElseThrow();
+            Duration workerCpu0 = cpu(process);
+            Duration storeCpu0 = peer.storeCpu().get();
             long t0 = System.nanoTime();
             long until = t0 + TimeUnit.MINUTES.toNanos(15);
             while (Long.parseLong(worker.ask("pending", Duration.ofMinutes(1))) > 0) {
@@ -219,7 +252,10 @@ public final class PeersBenchmark {
                 Thread.sleep(100);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new double[] {backlog / seconds, worker.residentMiB()};
+            double perThousand = 1000.0 / backlog / 1e9;
+            double workerCpu = cpu(process).minus(workerCpu0).toNanos() * perThousand;
+            double storeCpu = peer.storeCpu().get().minus(storeCpu0).toNanos() * perThousand;
+            return new double[] {backlog / seconds, worker.residentMiB(), workerCpu, storeCpu};
         }
     }
 

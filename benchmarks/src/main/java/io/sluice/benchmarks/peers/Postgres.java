@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,6 +115,22 @@ final class Postgres implements AutoCloseable {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * CPU time used so far by the server: the postmaster and every process it started (a backend per connection, the
+     * writers). A backend that has exited is no longer counted, so a measurement spans connections that stay open.
+     */
+    Duration cpu() {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read PostgreSQL's postmaster.pid", e);
+        }
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+        return Stream.concat(Stream.of(postmaster), postmaster.descendants()).map(PeersBenchmark::cpu)
+            .reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The connection pool both peers use: HikariCP, larger than their 32 worker threads. */
