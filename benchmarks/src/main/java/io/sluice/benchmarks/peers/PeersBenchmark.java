@@ -163,7 +163,7 @@ public final class PeersBenchmark {
                         rate, steady.toSeconds(), peer.name(), latency.getValueAtPercentile(50) / 1e6,
                         latency.getValueAtPercentile(95) / 1e6, latency.getValueAtPercentile(99) / 1e6);
                 }
-                table.add("steady arrival: rate offered (half the drain rate), " + steady.toSeconds() + " s", "tasks/s", true, offered);
+                table.add("steady arrival: rate offered (half the drain rate), " + steady.toSeconds() + " s after " + STEADY_WARMUP.toSeconds() + " s of warm-up", "tasks/s", true, offered);
                 table.add("steady arrival: schedule -> start p50", "ms", false, p50);
                 table.add("steady arrival: schedule -> start p95", "ms", false, p95);
                 table.add("steady arrival: schedule -> start p99", "ms", false, p99);
