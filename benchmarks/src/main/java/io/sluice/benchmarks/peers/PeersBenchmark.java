@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -109,40 +110,34 @@ public final class PeersBenchmark {
             Map<String, Cell> drained = new LinkedHashMap<>();
             Map<String, Double> memory = new LinkedHashMap<>();
             if (workloads.contains("drain")) {
-                Map<String, List<Double>> rates = new LinkedHashMap<>();
-                Map<String, List<Double>> coldRates = new LinkedHashMap<>();
-                Map<String, List<Double>> workerCpu = new LinkedHashMap<>();
-                Map<String, List<Double>> storeCpu = new LinkedHashMap<>();
+                Map<String, List<Drain>> drains = new LinkedHashMap<>();
                 if (warmupRound) {
                     for (Peer peer : peers) {
-                        double[] figures = drain(peer, warmup, 0, "drain-warmup-");
+                        Drain untimed = drain(peer, warmup, 0, "drain-warmup-");
                         System.out.printf(Locale.ROOT, "  warm-up drain of %,d (not recorded): %-12s %7.0f tasks/s%n", warmup,
-                            peer.name(), figures[0]);
+                            peer.name(), untimed.rate());
                     }
                 }
                 for (int round = 0; round < drainRounds; round++) {
                     for (Peer peer : rotate(peers, round)) {
-                        double[] figures = drain(peer, backlog, warmup, "drain-" + round + "-");
-                        rates.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[0]);
-                        memory.merge(peer.name(), figures[1], Math::max);
-                        workerCpu.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[2]);
-                        storeCpu.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[3]);
-                        coldRates.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(figures[4]);
+                        Drain d = drain(peer, backlog, warmup, "drain-" + round + "-");
+                        drains.computeIfAbsent(peer.name(), k -> new ArrayList<>()).add(d);
+                        memory.merge(peer.name(), d.residentMiB(), Math::max);
                         System.out.printf(Locale.ROOT, "  drain %,d after %,d: %-12s %7.0f tasks/s (whole backlog from the fresh worker's start %.0f/s), "
                             + "worker RSS %.0f MiB, CPU per 1,000 tasks: worker %.2f s, store %.2f s%n", backlog, warmup, peer.name(),
-                            figures[0], figures[4], figures[1], figures[2], figures[3]);
+                            d.rate(), d.wholeBacklogRate(), d.residentMiB(), d.workerCpuPerThousand(), d.storeCpuPerThousand());
                     }
                 }
                 String runs = drainRounds > 1 ? " (mean of " + drainRounds + " runs)" : "";
                 table.add(String.format(Locale.ROOT, "drain %,d no-op one-shot tasks, timed after the first %,d of the backlog warmed the worker%s%s",
-                    backlog, warmup, warmupRound ? ", store warmed by an untimed drain" : "", runs), "completed tasks/s", true, means(rates, "%.0f"));
-                drained.putAll(means(rates, "%.0f"));
+                    backlog, warmup, warmupRound ? ", store warmed by an untimed drain" : "", runs), "completed tasks/s", true, means(drains, Drain::rate, "%.0f"));
+                drained.putAll(means(drains, Drain::rate, "%.0f"));
                 table.add(String.format(Locale.ROOT, "drain: the whole backlog of %,d, timed from the fresh worker's start (its system ready)%s",
-                    backlog + warmup, runs), "completed tasks/s", true, means(coldRates, "%.0f"));
+                    backlog + warmup, runs), "completed tasks/s", true, means(drains, Drain::wholeBacklogRate, "%.0f"));
                 // CPU time rather than wall time: what a task costs, whoever else shares the machine's cores.
-                table.add("drain (timed part): worker process CPU per 1,000 tasks" + runs, "CPU s", false, means(workerCpu, "%.2f"));
+                table.add("drain (timed part): worker process CPU per 1,000 tasks" + runs, "CPU s", false, means(drains, Drain::workerCpuPerThousand, "%.2f"));
                 table.add("drain (timed part): store CPU per 1,000 tasks (OpenSearch's JVM with the driver; PostgreSQL's processes)" + runs,
-                    "CPU s", false, means(storeCpu, "%.2f"));
+                    "CPU s", false, means(drains, Drain::storeCpuPerThousand, "%.2f"));
             }
 
             // ---- 2. steady arrival at half capacity
@@ -233,10 +228,24 @@ public final class PeersBenchmark {
         return worker;
     }
 
-    private static Map<String, Cell> means(Map<String, List<Double>> runs, String format) {
+    /** Per system, the mean of one figure over its drains. */
+    private static Map<String, Cell> means(Map<String, List<Drain>> runs, ToDoubleFunction<Drain> figure, String format) {
         Map<String, Cell> cells = new LinkedHashMap<>();
-        runs.forEach((name, list) -> cells.put(name, Cell.of(list.stream().mapToDouble(d -> d).average().orElse(0), format)));
+        runs.forEach((name, list) -> cells.put(name, Cell.of(list.stream().mapToDouble(figure).average().orElse(0), format)));
         return cells;
+    }
+
+    /**
+     * What one drain measured.
+     *
+     * @param rate completed tasks/s over the timed part
+     * @param residentMiB the worker's resident memory at the end
+     * @param workerCpuPerThousand the worker process's CPU seconds per 1,000 timed tasks
+     * @param storeCpuPerThousand the store's CPU seconds per 1,000 timed tasks
+     * @param wholeBacklogRate completed tasks/s over the whole backlog, from the worker's start
+     */
+    private record Drain(double rate, double residentMiB, double workerCpuPerThousand, double storeCpuPerThousand,
+                         double wholeBacklogRate) {
     }
 
     /** CPU time a process has used (user and system), as the operating system counts it. */
@@ -253,13 +262,11 @@ public final class PeersBenchmark {
 
     /**
      * Schedules a backlog of {@code warmup + backlog} tasks with no worker running, then starts one. Once it has
-     * completed the first {@code warmup} (its JVM compiled the hot paths meanwhile) it is timed until nothing is pending:
-     * tasks/s, the worker's resident MiB, and the CPU seconds per 1,000 tasks of the worker and of the store over the
-     * timed part; last, the rate over the whole backlog from the moment the fresh worker reported its system started.
-     * The timed part counts the tasks pending when its clock started, which polls 100 ms apart put a little below
+     * completed the first {@code warmup} (its JVM compiled the hot paths meanwhile) it is timed until nothing is pending;
+     * the whole backlog is timed too, from the moment the fresh worker reported its system started. The timed part counts the tasks pending when its clock started, which polls 100 ms apart put a little below
      * {@code backlog}.
      */
-    private double[] drain(Peer peer, int backlog, int warmup, String prefix) throws Exception {
+    private Drain drain(Peer peer, int backlog, int warmup, String prefix) throws Exception {
         try (WorkerProcess feeder = worker(peer, "feeder", 0, Liveness.DEFAULT, false)) {
             feeder.ask("schedule " + prefix + " " + (warmup + backlog), Duration.ofMinutes(30));
         }
@@ -276,8 +283,8 @@ public final class PeersBenchmark {
             double perThousand = 1000.0 / timed / 1e9;
             double workerCpu = cpu(process).minus(workerCpu0).toNanos() * perThousand;
             double storeCpu = peer.storeCpu().get().minus(storeCpu0).toNanos() * perThousand;
-            return new double[] {timed / ((t1 - t0) / 1e9), worker.residentMiB(), workerCpu, storeCpu,
-                (warmup + backlog) / ((t1 - start) / 1e9)};
+            return new Drain(timed / ((t1 - t0) / 1e9), worker.residentMiB(), workerCpu, storeCpu,
+                (warmup + backlog) / ((t1 - start) / 1e9));
         }
     }
 

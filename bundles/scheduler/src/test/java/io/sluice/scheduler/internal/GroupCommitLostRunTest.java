@@ -53,8 +53,7 @@ class GroupCommitLostRunTest {
         List<RunId> runs = new ArrayList<>();
         List<StoredTask> lastWritten = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            t.client.schedule(ScheduleRequest.of("sample").stream("logs.g" + i).params(Map.of()).build(), OPS);
-            String id = "sample_logs.g" + i;
+            String id = schedule(i);
             Result claim = t.runs.claim(SPACE, id, "node-a");
             ids.add(id);
             runs.add(RunId.of(claim.document()));
@@ -63,7 +62,7 @@ class GroupCommitLostRunTest {
         // One run is superseded behind its back: its task went stale and a schedule started a new run. The run still
         // holds the version it last wrote, so its completion is decided on that and written conditionally on it.
         t.goStale();
-        t.client.schedule(ScheduleRequest.of("sample").stream("logs.g" + SUPERSEDED).params(Map.of()).build(), OPS);
+        schedule(SUPERSEDED);
         StoredTask successor = t.store.get(SPACE, ids.get(SUPERSEDED)).orElseThrow();
 
         OpenSearchTaskStore store = (OpenSearchTaskStore) t.store;
@@ -100,5 +99,10 @@ class GroupCommitLostRunTest {
         assertEquals(1, after[0] - before[0], "all completions, the superseded one with them, went in one bulk");
         assertEquals(successor.version(), t.store.get(SPACE, ids.get(SUPERSEDED)).orElseThrow().version(),
             "the new run's task is untouched");
+    }
+
+    /** Schedules the task of stream {@code logs.g<n>}; returns its id. */
+    private String schedule(int n) {
+        return t.client.schedule(ScheduleRequest.of("sample").stream("logs.g" + n).params(Map.of()).build(), OPS).task().id();
     }
 }
