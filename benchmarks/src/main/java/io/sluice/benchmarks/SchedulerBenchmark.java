@@ -97,16 +97,15 @@ public final class SchedulerBenchmark {
             System.out.println();
             Measure.Figures rawCycles = Measure.run("raw: create + conditional index", callers, Duration.ofSeconds(3), measure,
                 t -> () -> rawClaimCycle(client, store.index(), "default:cycle-" + ids.incrementAndGet()));
-            // With task API keys, as in production: a key minted (created) at schedule and revoked (written over) at the end.
+            // With task API keys, as in production: the key is minted at schedule and sealed into the task document,
+            // whose writes carry it; a no-op task never opens it, so its document is never stored nor revoked.
             NodeTaskApiKeys keys = new NodeTaskApiKeys(client, access, ConfigValues.of(ApiKeyConfig.class,
                 Map.<String, Object>of("encryptionKey", NodeTaskApiKeys.newEncryptionKey(), "indexPrefix", ".bench")::get));
-            Measure.Figures rawKeyCycles = Measure.run("raw: key create + create + conditional index + key overwrite", callers,
-                Duration.ofSeconds(3), measure, t -> () -> {
-                    String id = "cycle-key-" + ids.incrementAndGet();
-                    client.index(i -> i.index(RAW_KEYS).id(id).document(doc()).opType(OpType.Create));
-                    rawClaimCycle(client, store.index(), "default:" + id);
-                    client.index(i -> i.index(RAW_KEYS).id(id).document(JSON.createObjectNode().put("revoked", true)));
-                });
+            ObjectNode keyedDoc = doc().put("api_key", keys.mint(ADMIN, "cycle", Duration.ofDays(1))
+                .encryptedSecret());
+            Measure.Figures rawKeyCycles = Measure.run("raw: create + conditional index, each carrying a sealed key", callers,
+                Duration.ofSeconds(3), measure, t -> () -> rawClaimCycle(client, store.index(),
+                    "default:cycle-key-" + ids.incrementAndGet(), keyedDoc));
             // Group commit off (bulks of one write, as every write was before it) against on, same run, same node; the
             // last round with task API keys.
             int[][] rounds = rounds(System.getProperty("rounds", "10/1,10/500,32/1,32/500,32/500/keys"));
@@ -173,20 +172,15 @@ public final class SchedulerBenchmark {
             }
 
             // ---- schedule to start, idle node, warm, without and then with task API keys (the same phase: the figures
-            // before the throughput rounds come from a JVM still compiling). With keys the key is stored while the task
-            // is written; its raw baseline sends the key's create beside the task's, as Sluice does.
+            // before the throughput rounds come from a JVM still compiling). With keys the key is sealed into the task
+            // document; its raw baseline writes documents carrying one.
             System.out.println();
             System.out.println("Schedule to start, idle node, warm (300 tasks one after another; the first 50 warm up):");
-            ExecutorService keyWriter = Executors.newSingleThreadExecutor();
-            try {
-                for (boolean withKeys : new boolean[] {false, true}) {
-                    scheduler.apiKeys(withKeys ? keys : null);
-                    runner.stop();
-                    runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
-                    idleStart(client, store, probe, tasks, withKeys ? "keyed" : "warm", withKeys ? keyWriter : null);
-                }
-            } finally {
-                keyWriter.shutdownNow();
+            for (boolean withKeys : new boolean[] {false, true}) {
+                scheduler.apiKeys(withKeys ? keys : null);
+                runner.stop();
+                runner = scheduler.runner("bench-a", 10, STALE_AFTER, HEARTBEAT, POLL).local();
+                idleStart(client, store, probe, tasks, withKeys ? "keyed" : "warm", withKeys ? keyedDoc : null);
             }
 
             // ---- cancel latency, same node
@@ -256,12 +250,13 @@ public final class SchedulerBenchmark {
      * reads neither: an explicit id is created first, and a run completes on the version it wrote.
      */
     private static void rawClaimCycle(OpenSearchClient client, String index, String id) throws Exception {
-        IndexResponse created = client.index(i -> i.index(index).id(id).document(doc()).opType(OpType.Create));
-        client.index(i -> i.index(index).id(id).document(doc()).ifSeqNo(created.seqNo()).ifPrimaryTerm(created.primaryTerm()));
+        rawClaimCycle(client, index, id, doc());
     }
 
-    /** Where the raw baseline writes its key documents. */
-    private static final String RAW_KEYS = ".bench-raw-keys";
+    private static void rawClaimCycle(OpenSearchClient client, String index, String id, ObjectNode doc) throws Exception {
+        IndexResponse created = client.index(i -> i.index(index).id(id).document(doc).opType(OpType.Create));
+        client.index(i -> i.index(index).id(id).document(doc).ifSeqNo(created.seqNo()).ifPrimaryTerm(created.primaryTerm()));
+    }
 
     private static ObjectNode doc() {
         return JSON.createObjectNode().put("status", "in_progress");
@@ -269,21 +264,17 @@ public final class SchedulerBenchmark {
 
     /**
      * 300 schedules one after another on an idle node, each after the raw requests it stands beside: a create and a
-     * conditional index, with {@code keyWriter} the key's create sent beside them as Sluice sends it. Prints both.
+     * conditional index, carrying {@code keyedDoc}'s sealed key when not null, as Sluice's task documents do. Prints
+     * both.
      */
     private static void idleStart(OpenSearchClient client, OpenSearchTaskStore store, Probe probe, TaskClient tasks, String name,
-                                  ExecutorService keyWriter) throws Exception {
+                                  ObjectNode keyedDoc) throws Exception {
         Histogram raw = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         Histogram start = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         for (int i = 0; i < 300; i++) {
             String rawId = name + "-raw-" + i;
             long t0 = System.nanoTime();
-            Future<?> keyWritten = keyWriter == null ? null : keyWriter.submit(() ->
-                client.index(x -> x.index(RAW_KEYS).id(rawId).document(doc()).opType(OpType.Create)));
-            rawClaimCycle(client, store.index(), "default:" + rawId);
-            if (keyWritten != null) {
-                keyWritten.get();
-            }
+            rawClaimCycle(client, store.index(), "default:" + rawId, keyedDoc == null ? doc() : keyedDoc);
             record(raw, i, System.nanoTime() - t0);
             String id = "start-" + name + "-" + i;
             CountDownLatch started = probe.expect(id);
@@ -292,8 +283,8 @@ public final class SchedulerBenchmark {
             started.await(10, TimeUnit.SECONDS);
             record(start, i, probe.startedAt(id) - asked);
         }
-        boolean keyed = keyWriter != null;
-        System.out.println("  " + line(keyed ? "raw: key create beside create, conditional index" : "raw: create, conditional index", raw));
+        boolean keyed = keyedDoc != null;
+        System.out.println("  " + line(keyed ? "raw: create, conditional index, carrying a sealed key" : "raw: create, conditional index", raw));
         System.out.println("  " + line(keyed ? "TaskClient.schedule -> run starts, with keys" : "TaskClient.schedule -> run starts", start)
             + String.format(Locale.ROOT, "   | x%.2f p50, x%.2f p99 of raw", ratio(start, raw, 50), ratio(start, raw, 99)));
     }

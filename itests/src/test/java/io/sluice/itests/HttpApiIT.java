@@ -377,6 +377,9 @@ public class HttpApiIT {
         String secret = open(key.encryptedSecret());
         String header = "ApiKey " + Base64.getEncoder().encodeToString((key.id() + ":" + secret).getBytes(StandardCharsets.UTF_8));
 
+        // The key is stored when the run first takes its clients, just after the claim.
+        Await.until(WAIT, () -> sendWith(header, "GET", "/api/tasks/keyed").statusCode() == 200,
+            () -> "the running task's key does not work");
         HttpResponse<String> withKey = sendWith(header, "GET", "/api/tasks/keyed");
         assertEquals(withKey.body(), 200, withKey.statusCode());
         answers.add(withKey.body());
@@ -583,12 +586,14 @@ public class HttpApiIT {
     }
 
     /** Opens a sealed secret as the container's node key does: AES-GCM, a 12-byte IV first. */
+    /** The plain secret in a key's sealed part (which also holds the key's document, stored on first use). */
     private static String open(String sealed) throws Exception {
         byte[] bytes = Base64.getDecoder().decode(sealed);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(Accounts.NODE_KEY), "AES"),
             new GCMParameterSpec(128, bytes, 0, 12));
-        return new String(cipher.doFinal(bytes, 12, bytes.length - 12), StandardCharsets.UTF_8);
+        String plain = new String(cipher.doFinal(bytes, 12, bytes.length - 12), StandardCharsets.UTF_8);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(plain).path("secret").asText();
     }
 
     private HttpResponse<String> send(String user, String method, String path, String body) {

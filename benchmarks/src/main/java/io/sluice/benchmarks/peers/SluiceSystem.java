@@ -77,7 +77,8 @@ final class SluiceSystem implements PeerSystem {
     public void start(int workers, Liveness liveness) {
         scheduler = new InProcessScheduler(store, new ConfiguredAccessPolicy(TaskLifecycleBenchmark.adminOnly()),
             staleAfter(liveness), new Probe(runs));
-        // As in production: each schedule mints a task API key, each run's end revokes it.
+        // As in production: each schedule mints a task API key, sealed into its task document; a no-op run never opens
+        // it, so it is never stored and needs no revocation (a run that acts for its user stores it and revokes it).
         scheduler.apiKeys(keys);
         tasks = scheduler.client();
         if (workers > 0) {
@@ -91,7 +92,7 @@ final class SluiceSystem implements PeerSystem {
         return "capacity " + workers + ", stale after " + staleAfter(liveness).toSeconds() + " s, heartbeat "
             + heartbeat(liveness).toSeconds() + " s, lease renewed every " + leaseRenewal(liveness).toSeconds()
             + " s and lapsing after " + leaseLapse(liveness).toSeconds() + " s, poll " + poll(liveness).toMillis() + " ms, group commit on (batch <= 500, "
-            + "no linger); schedules from this process start here at once; the drain's pending count refreshes the index only when this worker's acknowledged completions say it may be zero; a task API key minted per schedule and revoked at the run's end";
+            + "no linger); schedules from this process start here at once; the drain's pending count refreshes the index only when this worker's acknowledged completions say it may be zero; a task API key minted per schedule and sealed into its task (stored on first use, which a no-op task never makes)";
     }
 
     @Override

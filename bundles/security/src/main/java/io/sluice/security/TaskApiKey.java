@@ -7,7 +7,8 @@ import java.util.Objects;
  * key. The plain secret never leaves {@link TaskApiKeys}.
  *
  * @param id the key id
- * @param encryptedSecret the secret, AES-GCM encrypted with the node key, base64
+ * @param encryptedSecret the secret (with what else the key service needs to store the key on first use, such as
+ *     its frozen scope), AES-GCM encrypted with the node key, base64
  */
 public record TaskApiKey(String id, String encryptedSecret) {
     /** Both are required. */

@@ -12,6 +12,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * that caller may read and manage at that moment; the running task gets scoped clients through it, never wider than
  * at schedule time; it is revoked when the run ends. Only the hash of a secret is indexed; the task document holds
  * the secret encrypted with the node key.
+ *
+ * <p>An implementation may store a key's document only when the key is first {@linkplain #open opened} (Sluice's
+ * does: most tasks never act on their user's behalf). A key that was never opened then has no document, and its
+ * holder can skip revoking it if no other run could have opened it; revoking it anyway is harmless, and stops any
+ * later first use.
  */
 @ProviderType
 public interface TaskApiKeys {

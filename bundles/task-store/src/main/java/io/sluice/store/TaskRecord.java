@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param document the task document
  * @param runAfter when a queued task may be claimed again (retry backoff), or {@code null} for at once
- * @param apiKey the task API key of the current run (its secret encrypted), or {@code null}
+ * @param apiKey the task API key of the current schedule (its secret encrypted), or {@code null}; an ended task
+ *     ({@link io.sluice.task.TaskStatus#isTerminal()}) holds none
  */
 public record TaskRecord(TaskDocument document, Instant runAfter, TaskApiKey apiKey) {
 
@@ -25,14 +26,17 @@ public record TaskRecord(TaskDocument document, Instant runAfter, TaskApiKey api
         return new TaskRecord(document, null, null);
     }
 
-    /** The same run with a new document: the key is kept, any backoff ends. */
+    /**
+     * The same run with a new document: the key is kept, unless the task ends (no run may open it after that), and any
+     * backoff ends.
+     */
     public TaskRecord next(TaskDocument next) {
-        return new TaskRecord(next, null, apiKey);
+        return next(next, null);
     }
 
-    /** The same run with a new document, queued until {@code until}. */
+    /** The same run with a new document, queued until {@code until}; the key is kept unless the task ends. */
     public TaskRecord next(TaskDocument next, Instant until) {
-        return new TaskRecord(next, until, apiKey);
+        return new TaskRecord(next, until, next.status().isTerminal() ? null : apiKey);
     }
 
     /** The task id. */

@@ -22,7 +22,8 @@ public final class CountTask implements TaskDefinition<CountTask.Params, Map<Str
 
     /**
      * @param streams the streams to count
-     * @param waitMillis how long to wait first (to change something while the task is queued or running)
+     * @param waitMillis how long to wait after taking its clients, before counting (to change something while the task
+     *     runs)
      */
     public record Params(List<String> streams, Integer waitMillis) {
         /** Defaults for what is left out. */
@@ -49,10 +50,11 @@ public final class CountTask implements TaskDefinition<CountTask.Params, Map<Str
 
     @Override
     public Map<String, Object> run(TaskContext<Params> context) throws Exception {
+        // Its clients first (the task's key is stored on first use), so that the key works while the task waits.
+        OpenSearchClient asUser = context.scopedClients().asCurrentUser();
         if (context.cancellation().await(Duration.ofMillis(context.params().waitMillis()))) {
             context.cancellation().throwIfCancelled();
         }
-        OpenSearchClient asUser = context.scopedClients().asCurrentUser();
         Map<String, Object> counts = new LinkedHashMap<>();
         for (String stream : context.params().streams()) {
             try {

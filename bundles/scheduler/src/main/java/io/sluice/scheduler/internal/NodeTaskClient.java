@@ -429,10 +429,11 @@ public final class NodeTaskClient implements TaskClient {
             "no installed bundle provides task type '" + request.type() + "'; installed types: "
                 + types.infos().stream().map(TaskTypeInfo::type).collect(Collectors.joining(", ", "[", "]"))));
         Map<String, Object> params = json.toObject(json.bind(definition, request.params()), "params");
-        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges. A new task
-        // that starts here at once has its key stored while it is written (one round trip, not two): stored claimed by
-        // this node, no other node can run it, and its run starts only once both are stored. Any other task is written
-        // only once its key is: another node may find and run it.
+        // The run acts on the caller's behalf through its own key, minted now with the caller's privileges. Sluice's
+        // key service stores a key on its first use, so the mint is done at once. With one that stores keys when they
+        // are minted, a new task that starts here at once has its key stored while it is written (one round trip, not
+        // two): stored claimed by this node, no other node can run it, and its run starts only once both are stored.
+        // Any other task is written only once its key is: another node may find and run it.
         TaskApiKeys keys = apiKeys;
         TaskApiKeys.Pending pendingKey = keys == null ? null : keys.startMint(caller, id, keyLifetime(definition));
         TaskApiKey key = pendingKey == null ? null : pendingKey.key();

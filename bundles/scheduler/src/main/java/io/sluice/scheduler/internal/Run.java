@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ final class Run<P> implements TaskContext<P> {
     final Instant startedAt;
 
     private final P params;
-    private final Supplier<ScopedClients> scopedClients;
+    private final RunClients scopedClients;
     private final Runnable progressChanged;
     private final Logger logger;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -45,7 +44,7 @@ final class Run<P> implements TaskContext<P> {
     private volatile Future<?> timeout;
 
     Run(io.sluice.store.StoredTask claimed, TaskDefinition<P, ?> definition, P params, Instant startedAt,
-        Supplier<ScopedClients> scopedClients, Runnable progressChanged) {
+        RunClients scopedClients, Runnable progressChanged) {
         this.claimed = claimed.document();
         this.latest = claimed;
         this.id = RunId.of(this.claimed);
@@ -132,6 +131,19 @@ final class Run<P> implements TaskContext<P> {
     @Override
     public ScopedClients scopedClients() {
         return scopedClients.get();
+    }
+
+    /**
+     * Whether the task's key may have been stored, so that its end must revoke it: this run opened it, or an earlier
+     * attempt of the same schedule (on any node) may have. Keys are stored on first use.
+     */
+    boolean keyMayBeStored() {
+        return scopedClients.key() != null && (scopedClients.keyOpened() || claimed.attempt() > 1);
+    }
+
+    /** The task's API key, or null. */
+    io.sluice.security.TaskApiKey apiKey() {
+        return scopedClients.key();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.sluice.scheduler.internal;
 
 import io.sluice.auth.ScopedClients;
 import io.sluice.security.TaskApiKey;
-import java.util.concurrent.atomic.AtomicReference;
 import io.sluice.scheduler.internal.TaskLifecycle.Kind;
 import io.sluice.scheduler.internal.TaskLifecycle.Result;
 import io.sluice.store.DocVersion;
@@ -46,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -533,25 +531,19 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     }
 
     /** The scoped clients of a run: made from its task API key on first use, then kept for the run. */
-    private Supplier<ScopedClients> clientsOf(StoredTask claimed) {
-        TaskApiKey key = claimed.record().apiKey();
-        AtomicReference<ScopedClients> made = new AtomicReference<>();
-        return () -> {
-            ScopedClients clients = made.get();
-            if (clients == null) {
-                clients = credentials.clients(key, claimed.id());
-                made.set(clients);
-            }
-            return clients;
-        };
+    private RunClients clientsOf(StoredTask claimed) {
+        return new RunClients(credentials, claimed.record().apiKey(), claimed.id());
     }
 
-    /** Revokes the key of a run that a write just ended (completed, failed, canceled). */
-    private void revokeIfEnded(Result written) {
+    /**
+     * Revokes the key of a task that a write just ended (completed, failed, canceled). The ending write drops the key
+     * from the task document, so {@code key} is the one the task held before.
+     */
+    private void revokeIfEnded(Result written, TaskApiKey key) {
         if (written == null || written.kind() != Kind.WRITTEN || !TERMINAL.contains(written.document().status())) {
             return;
         }
-        credentials.revoke(written.stored().record().apiKey(), written.document().id());
+        credentials.revoke(key, written.document().id());
     }
 
     private boolean tooManyOfType(TaskDefinition<?, ?> definition) {
@@ -623,7 +615,10 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             if (written != null && written.kind() == Kind.LOST) {
                 LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
             }
-            revokeIfEnded(written);
+            // A key no run opened was never stored: nothing to revoke, one write fewer per task.
+            if (run.keyMayBeStored()) {
+                revokeIfEnded(written, run.apiKey());
+            }
             metrics.ended(run.type(), written == null || written.kind() != Kind.WRITTEN ? null : written.document().status(),
                 Duration.between(run.startedAt, clock.instant()));
             if (written != null && written.document() != null && written.document().status() == TaskStatus.IN_PROGRESS) {
@@ -779,7 +774,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
             holding.add(doc.node());
             int maxAttempts = types.definition(doc.type()).map(TaskRunner::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
             Result reaped = runs.reap(doc.space(), doc.id(), maxAttempts, doc.node());
-            revokeIfEnded(reaped);
+            // The dead node's run may have opened the key: revoked whether or not it was stored.
+            revokeIfEnded(reaped, task.record().apiKey());
             if (reaped.kind() == Kind.WRITTEN) {
                 LOG.info("Took over task {} from node {}, whose lease lapsed: now {}", doc.id(), doc.node(),
                     reaped.document().status().wireName());
@@ -803,7 +799,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 }
                 int maxAttempts = types.definition(doc.type()).map(TaskRunner::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
                 Result reaped = runs.reap(doc.space(), doc.id(), maxAttempts);
-                revokeIfEnded(reaped);
+                revokeIfEnded(reaped, task.record().apiKey());
                 if (reaped.kind() == Kind.WRITTEN) {
                     LOG.info("Took over task {} from node {}: now {}", doc.id(), doc.node(), reaped.document().status().wireName());
                 }

@@ -18,12 +18,18 @@ final class Node implements AutoCloseable {
     /** A node whose wall clock is {@code clock} (one set ahead or behind, as a machine's may be). */
     Node(String id, TaskStore store, TaskTypes types, io.sluice.security.AccessPolicy access, SchedulerSettings settings,
          Clock clock) {
+        this(id, store, types, access, settings, clock, RunCredentials.NONE, new TaskMetrics());
+    }
+
+    /** A node whose runs get their clients (and keys revoked) through {@code credentials}, counted in {@code metrics}. */
+    Node(String id, TaskStore store, TaskTypes types, io.sluice.security.AccessPolicy access, SchedulerSettings settings,
+         Clock clock, RunCredentials credentials, TaskMetrics metrics) {
         this.id = id;
         this.client = new NodeTaskClient(store, types, access, settings.staleAfter(), clock, TaskLifecycle.BeforeWrite.NONE);
         this.runner = new TaskRunner(store, types, settings, clock,
             new TaskLifecycle(store, new TaskTransitions(new Staleness(settings.staleAfter())), clock,
                 TaskLifecycle.BeforeWrite.NONE),
-            RunCredentials.NONE);
+            credentials, metrics);
         client.bindLocalRuns(runner);
     }
 

@@ -22,7 +22,7 @@ final class ProbeTask implements TaskDefinition<ProbeTask.Params, Map<String, Ob
     /**
      * @param millis how long to work
      * @param behaviour "work" (default), "fail" (unexpected error), "expected" (TaskFailure), "ignore-cancel",
-     *     "block" (wait for the cancellation signal)
+     *     "block" (wait for the cancellation signal), "clients" (open its scoped clients, as a task acting for its user)
      * @param succeedOnAttempt for "fail": the attempt that succeeds, or null for none
      */
     record Params(Integer millis, String behaviour, Integer succeedOnAttempt) {
@@ -109,6 +109,9 @@ final class ProbeTask implements TaskDefinition<ProbeTask.Params, Map<String, Ob
                             }
                         }
                     }
+                    break;
+                case "clients":
+                    context.scopedClients(); // acts on its user's behalf: opens the task's key
                     break;
                 case "block":
                     if (context.cancellation().await(Duration.ofMillis(p.millis()))) {

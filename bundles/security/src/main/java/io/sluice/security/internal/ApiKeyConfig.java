@@ -21,7 +21,7 @@ public @interface ApiKeyConfig {
     int purgeAfterDays() default 1;
 
     @AttributeDefinition(name = "Group commit: most key writes in one bulk",
-        description = "Keys minted and revoked by concurrent schedules and runs go to OpenSearch together in one _bulk "
+        description = "Keys stored (on first use) and revoked by concurrent runs go to OpenSearch together in one _bulk "
             + "request of at most this many items. 1 turns group commit off: each write is its own request.",
         min = "1", max = "10000")
     int groupCommitMaxBatch() default 500;

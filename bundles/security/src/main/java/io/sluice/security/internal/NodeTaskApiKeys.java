@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +49,13 @@ import org.slf4j.LoggerFactory;
  * sealed with the node key ({@link SecretBox}). A key freezes the scope of its caller when minted
  * ({@link ApiKeyScope}); its caller is limited to that scope and to the current grants of its frozen roles, whichever
  * is narrower. Keys expire, are revoked when their run ends (the document then keeps only its id, the hash if this node
- * can open the secret, and when), and are purged a day later. Mints and revocations go to OpenSearch in shared bulks
- * ({@link GroupCommit}).
+ * can open the secret, and when), and are purged a day later.
+ *
+ * <p>Minting writes nothing: the sealed part of the key holds the secret and the key's whole document, which is
+ * stored the first time the key is opened. Most tasks never act on their user's behalf (they write only their own task
+ * document, with system credentials), and a key never opened needs no document to create and none to revoke: two of
+ * the five documents a task would otherwise cost OpenSearch. First stores and revocations go to OpenSearch in shared
+ * bulks ({@link GroupCommit}).
  */
 @Component(service = {TaskApiKeys.class, NodeTaskApiKeys.class}, configurationPid = "io.sluice.apikeys")
 @Designate(ocd = ApiKeyConfig.class)
@@ -67,8 +73,9 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
     private volatile Duration purgeAfter;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     private final ScheduledExecutorService purger;
-    // Mints and revocations of concurrent schedules and runs share bulks, as the task documents' writes do.
+    // First uses and revocations of concurrent runs share bulks, as the task documents' writes do.
     private final GroupCommit writes;
 
     /** Opens the node key (a malformed one fails activation, naming the setting) and makes sure the index exists. */
@@ -81,7 +88,7 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
             NodeTaskApiKeys.class.getResourceAsStream("api-key-index.json"), LOG);
         this.alias = index.alias();
         this.writes = new GroupCommit(client, index, LOG, "sluice-api-key-writes",
-            what -> new IllegalStateException("cannot " + what + ": a key with that id exists"), GroupCommit.Observer.NONE,
+            KeyExists::new, GroupCommit.Observer.NONE,
             config.groupCommitMaxBatch(), config.groupCommitLingerMicros());
         try {
             modified(config);
@@ -120,6 +127,13 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
     /** A fresh random node key, base64 (what {@code bin/sluice} writes on first start), for use outside a node. */
     public static String newEncryptionKey() {
         return SecretBox.newKey();
+    }
+
+    /** A key's document exists already: its id was taken, or it was revoked or stored by another run meanwhile. */
+    private static final class KeyExists extends IllegalStateException {
+        KeyExists(String what) {
+            super("cannot " + what + ": a key with that id exists");
+        }
     }
 
     /** Stops the purge and the key writes (public for use outside OSGi, as the benchmarks embed it). */
@@ -168,23 +182,62 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         ObjectNode scope = doc.putObject("scope");
         access.streamPatterns(caller, Privilege.READ).forEach(scope.putArray("read")::add);
         access.streamPatterns(caller, Privilege.MANAGE).forEach(scope.putArray("manage")::add);
-        return new Pending(new TaskApiKey(id, box.seal(secret)), writes.startCreate(id, doc, "mint API key " + id));
+        // Sealed together, so that the document stored on first use is exactly the one frozen now, and cannot be
+        // changed by anyone who can write the task index but does not hold the node key.
+        ObjectNode sealed = JSON.objectNode().put("secret", secret).set("key", doc);
+        return new Pending(new TaskApiKey(id, box.seal(sealed.toString())), CompletableFuture.completedFuture(null));
     }
 
     @Override
     public Caller open(TaskApiKey key) {
+        Sealed sealed = unseal(key);
+        if (sealed.document() == null) {
+            return verify(key.id(), sealed.secret()); // sealed before keys were stored on first use: stored at mint
+        }
+        ObjectNode stored = readKey(key.id());
+        if (stored == null) {
+            if (!Instant.parse(sealed.document().path("expires_at").asText()).isAfter(clock.instant())) {
+                throw new AuthenticationException("API key " + key.id() + " has expired");
+            }
+            try {
+                writes.create(key.id(), sealed.document(), "store API key " + key.id());
+                return callerOf(key.id(), sealed.document());
+            } catch (KeyExists e) {
+                // Revoked (or first used by another run) since the read above: what is stored now decides.
+                stored = readKey(key.id());
+            }
+        }
+        return check(key.id(), sealed.secret(), stored);
+    }
+
+    /** The secret of a key and, for keys stored on first use, the document to store. */
+    private record Sealed(String secret, ObjectNode document) {
+    }
+
+    private Sealed unseal(TaskApiKey key) {
         SecretBox box = this.box;
         if (box == null) {
             throw new AuthenticationException("task API key " + key.id() + " cannot be opened: this node has no encryptionKey");
         }
-        String secret;
+        String plain;
         try {
-            secret = box.open(key.encryptedSecret());
+            plain = box.open(key.encryptedSecret());
         } catch (IllegalArgumentException e) {
             throw new AuthenticationException("task API key " + key.id() + " cannot be opened: the node's encryptionKey "
                 + "is not the one it was sealed with");
         }
-        return verify(key.id(), secret);
+        if (!plain.startsWith("{")) {
+            return new Sealed(plain, null);
+        }
+        try {
+            JsonNode sealed = mapper.readTree(plain);
+            if (!(sealed.path("key") instanceof ObjectNode document) || !document.path("id").asText().equals(key.id())) {
+                throw new AuthenticationException("task API key " + key.id() + " cannot be opened: it seals another key");
+            }
+            return new Sealed(sealed.path("secret").asText(), document);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AuthenticationException("task API key " + key.id() + " cannot be opened: its sealed part is damaged");
+        }
     }
 
     @Override
@@ -194,13 +247,12 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         // index for a read of a document written since its last refresh: one refresh per task, a key being minted
         // moments before its run ends.
         ObjectNode revoked = JSON.objectNode().put("id", key.id()).put("revoked_at", clock.instant().toString());
-        SecretBox box = this.box;
-        if (box != null) {
-            try {
-                revoked.put("hash", hash(box.open(key.encryptedSecret())));
-            } catch (IllegalArgumentException e) {
-                // Sealed with an earlier node key: no hash is kept, so its holder hears "invalid" rather than "revoked".
-            }
+        // A key never opened has no document yet: this one also stops a first use racing the revocation (its create
+        // is refused, and it reads "revoked").
+        try {
+            revoked.put("hash", hash(unseal(key).secret()));
+        } catch (AuthenticationException e) {
+            // No node key, or sealed with an earlier one: no hash is kept, so its holder hears "invalid", not "revoked".
         }
         writes.put(key.id(), revoked, "revoke API key " + key.id());
     }
@@ -212,10 +264,18 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
      * @throws AuthenticationException without saying whether the id exists, when the secret is wrong
      */
     Caller verify(String id, String secret) {
-        ObjectNode doc = index.read("read API key", () -> {
+        return check(id, secret, readKey(id));
+    }
+
+    /** The stored document of a key, read in real time, or null. */
+    private ObjectNode readKey(String id) {
+        return index.read("read API key", () -> {
             GetResponse<ObjectNode> response = client.get(g -> g.index(alias).id(id).realtime(true), ObjectNode.class);
             return response.found() ? response.source() : null;
         }, null);
+    }
+
+    private Caller check(String id, String secret, ObjectNode doc) {
         if (doc == null || !MessageDigest.isEqual(hash(secret).getBytes(StandardCharsets.US_ASCII),
                 doc.path("hash").asText().getBytes(StandardCharsets.US_ASCII))) {
             throw new AuthenticationException("invalid API key");
@@ -226,6 +286,10 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         if (!Instant.parse(doc.path("expires_at").asText()).isAfter(clock.instant())) {
             throw new AuthenticationException("API key " + id + " has expired");
         }
+        return callerOf(id, doc);
+    }
+
+    private static Caller callerOf(String id, JsonNode doc) {
         List<String> roles = strings(doc.path("roles"));
         ApiKeyScope scope = new ApiKeyScope(id, patterns(doc.path("scope").path("read")), patterns(doc.path("scope").path("manage")));
         return new Caller(doc.path("owner").asText(), Set.copyOf(roles), doc.path("space").asText(),

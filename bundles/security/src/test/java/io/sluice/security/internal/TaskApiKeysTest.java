@@ -105,6 +105,7 @@ class TaskApiKeysTest {
     @Test
     void aRevokedKeysDocumentKeepsNoIdentityAndAWrongSecretStillHearsOnlyInvalid() throws IOException {
         TaskApiKey key = keys.mint(OPS, "task-11", Duration.ofHours(1));
+        keys.open(key);
         keys.revoke(key);
         Map<?, ?> doc = opensearch.get(g -> g.index(prefix + "-api-keys").id(key.id()), Map.class).source();
         assertEquals(Set.of("id", "hash", "revoked_at"), doc.keySet(), "who it acted as is gone with the key");
@@ -113,7 +114,42 @@ class TaskApiKeysTest {
     }
 
     @Test
-    void concurrentMintsAndRevocationsShareBulks() throws Exception {
+    void aKeyIsStoredOnItsFirstUseWithTheScopeFrozenAtMinting() throws IOException {
+        TaskApiKey key = keys.mint(OPS, "task-12", Duration.ofHours(1));
+        assertFalse(storedKey(key).isPresent(), "minting writes nothing");
+        grants[0] = "ops:manage:logs*";
+        Caller opened = keys.open(key);
+        assertFalse(policy.allows(opened, Privilege.READ, "logs.b"), "the scope is the one frozen at minting");
+        Map<?, ?> doc = storedKey(key).orElseThrow();
+        assertEquals("olga", doc.get("owner"));
+        assertEquals("task-12", doc.get("task_id"));
+        assertFalse(doc.containsKey("secret"), "only the hash is stored");
+        assertEquals(key.id(), keys.verify(key.id(), secretOf(key)).keyScope().orElseThrow().keyId(),
+            "the stored key verifies as an API key header would");
+        assertEquals("olga", keys.open(key).user(), "a second use reads the stored key");
+    }
+
+    @Test
+    void aKeyRevokedBeforeItsFirstUseNeverWorks() {
+        TaskApiKey key = keys.mint(OPS, "task-13", Duration.ofHours(1));
+        keys.revoke(key);
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> keys.open(key));
+        assertTrue(e.getMessage().contains("revoked"), e.getMessage());
+    }
+
+    @Test
+    void aSealedKeyChangedOrMovedToAnotherIdIsRefused() {
+        TaskApiKey key = keys.mint(OPS, "task-14", Duration.ofHours(1));
+        TaskApiKey other = keys.mint(OPS, "task-15", Duration.ofHours(1));
+        assertThrows(AuthenticationException.class, () -> keys.open(new TaskApiKey(other.id(), key.encryptedSecret())));
+        String sealed = key.encryptedSecret();
+        String flipped = sealed.substring(0, 20) + (sealed.charAt(20) == 'A' ? 'B' : 'A') + sealed.substring(21);
+        assertThrows(AuthenticationException.class, () -> keys.open(new TaskApiKey(key.id(), flipped)));
+        assertFalse(storedKey(key).isPresent() || storedKey(other).isPresent(), "nothing refused was stored");
+    }
+
+    @Test
+    void concurrentFirstUsesAndRevocationsShareBulks() throws Exception {
         int count = 40;
         // A linger, so that the writes below meet in bulks however fast this machine answers each one.
         NodeTaskApiKeys lingering = new NodeTaskApiKeys(opensearch, policy, ConfigValues.of(ApiKeyConfig.class,
@@ -126,6 +162,7 @@ class TaskApiKeysTest {
                 String task = "bulk-" + i;
                 minted.add(pool.submit(() -> {
                     TaskApiKey key = lingering.mint(OPS, task, Duration.ofHours(1));
+                    lingering.open(key);
                     lingering.revoke(key);
                     return key;
                 }));
@@ -135,7 +172,7 @@ class TaskApiKeysTest {
                 assertTrue(assertThrows(AuthenticationException.class, () -> lingering.open(key)).getMessage().contains("revoked"));
             }
             long[] after = lingering.writeFigures();
-            assertEquals(2L * count, after[1] - before[1], "every mint and revocation was written");
+            assertEquals(2L * count, after[1] - before[1], "every first use and revocation was written");
             assertTrue(after[0] - before[0] < 2L * count, (after[0] - before[0]) + " bulks for " + 2 * count + " writes");
         } finally {
             pool.shutdownNow();
@@ -169,7 +206,8 @@ class TaskApiKeysTest {
     @Test
     void theSecretIsInNoIndex() throws IOException {
         TaskApiKey key = keys.mint(OPS, "task-8", Duration.ofHours(1));
-        String secret = new SecretBox(nodeKey).open(key.encryptedSecret());
+        keys.open(key);
+        String secret = secretOf(key);
         opensearch.indices().refresh(r -> r.index("*").expandWildcards(org.opensearch.client.opensearch._types.ExpandWildcard.All));
         long hits = opensearch.search(s -> s.index("*").expandWildcards(org.opensearch.client.opensearch._types.ExpandWildcard.All)
             .query(q -> q.queryString(qs -> qs.query("\"" + secret + "\""))), Map.class).hits().total().value();
@@ -179,12 +217,40 @@ class TaskApiKeysTest {
     @Test
     void revokedAndExpiredKeysArePurged() throws IOException {
         NodeTaskApiKeys quick = new NodeTaskApiKeys(opensearch, new ConfiguredAccessPolicy(config(() -> grants)), keyConfig(nodeKey, prefix, 0));
-        TaskApiKey expired = quick.mint(OPS, "task-9", Duration.ZERO);
+        TaskApiKey revoked = quick.mint(OPS, "task-9", Duration.ofHours(1));
+        quick.open(revoked);
+        quick.revoke(revoked);
+        // An expired key cannot be opened (so not stored through open): one stored before it expired, written as is.
+        opensearch.index(i -> i.index(prefix + "-api-keys").id("expired-key").document(Map.of("id", "expired-key",
+            "hash", "0", "expires_at", "2000-01-01T00:00:00Z")));
         TaskApiKey live = quick.mint(OPS, "task-10", Duration.ofHours(1));
-        opensearch.indices().refresh(r -> r.index(prefix + "-api-keys"));
-        assertTrue(quick.purge() >= 1);
-        assertThrows(AuthenticationException.class, () -> quick.verify(expired.id(), "x"));
         quick.open(live);
+        opensearch.indices().refresh(r -> r.index(prefix + "-api-keys"));
+        assertEquals(2, quick.purge(), "the revoked and the expired key, not the live one");
+        assertFalse(storedKey(revoked).isPresent());
+        quick.open(live);
+    }
+
+    private java.util.Optional<Map<?, ?>> storedKey(TaskApiKey key) {
+        try {
+            var got = opensearch.get(g -> g.index(prefix + "-api-keys").id(key.id()), Map.class);
+            return got.found() ? java.util.Optional.of(got.source()) : java.util.Optional.empty();
+        } catch (IOException | org.opensearch.client.opensearch._types.OpenSearchException e) {
+            if (e.getMessage() != null && e.getMessage().contains("index_not_found")) {
+                return java.util.Optional.empty();
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The plain secret, as only this node can read it from the sealed part of the key. */
+    private String secretOf(TaskApiKey key) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(new SecretBox(nodeKey).open(key.encryptedSecret()))
+                .path("secret").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An access policy rebuilt on every call, so that grants changed by a test apply at once, as ConfigAdmin does. */
