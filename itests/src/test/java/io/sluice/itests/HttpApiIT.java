@@ -585,8 +585,10 @@ public class HttpApiIT {
         return documents;
     }
 
-    /** Opens a sealed secret as the container's node key does: AES-GCM, a 12-byte IV first. */
-    /** The plain secret in a key's sealed part (which also holds the key's document, stored on first use). */
+    /**
+     * The plain secret in a key's sealed part (which also holds the key's document, stored on first use), opened as the
+     * container's node key does: AES-GCM, a 12-byte IV first.
+     */
     private static String open(String sealed) throws Exception {
         byte[] bytes = Base64.getDecoder().decode(sealed);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

@@ -10,13 +10,13 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Task API keys: the identity a task runs with. {@code schedule} mints one from the scheduling caller, freezing what
  * that caller may read and manage at that moment; the running task gets scoped clients through it, never wider than
- * at schedule time; it is revoked when the run ends. Only the hash of a secret is indexed; the task document holds
- * the secret encrypted with the node key.
+ * at schedule time; it is revoked when its task ends (if a run may have stored it, below). Only the hash of a secret
+ * is indexed; the task document holds the secret encrypted with the node key.
  *
  * <p>An implementation may store a key's document only when the key is first {@linkplain #open opened} (Sluice's
- * does: most tasks never act on their user's behalf). A key that was never opened then has no document, and its
- * holder can skip revoking it if no other run could have opened it; revoking it anyway is harmless, and stops any
- * later first use.
+ * does: most tasks never act on their user's behalf), and says so through {@link #storedOnFirstUse}. A key that was
+ * never opened then has no document, and its holder may skip revoking it if no run could have opened it and none
+ * ever will; revoking it anyway is harmless, and stops any later first use.
  */
 @ProviderType
 public interface TaskApiKeys {
@@ -85,4 +85,14 @@ public interface TaskApiKeys {
 
     /** Revokes a key; later use of it fails. Revoking twice is harmless. */
     void revoke(TaskApiKey key);
+
+    /**
+     * Whether this key's document is stored only when it is first opened: if so, a key nobody opened has nothing to
+     * revoke. False (the safe answer) unless the implementation knows.
+     *
+     * @since 1.4
+     */
+    default boolean storedOnFirstUse(TaskApiKey key) {
+        return false;
+    }
 }

@@ -8,7 +8,7 @@
  * gets its clients from its {@code TaskContext}, a route gets its caller from the request.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.sluice.security;
 
 import org.osgi.annotation.bundle.Export;

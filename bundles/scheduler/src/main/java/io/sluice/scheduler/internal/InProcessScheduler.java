@@ -34,8 +34,8 @@ public final class InProcessScheduler {
     }
 
     /**
-     * Schedules mint a task API key and runs that end revoke it, as on a node with the key service: for runners
-     * started from now on.
+     * Schedules mint a task API key and the ends of runs that may have stored it revoke it, as on a node with the key
+     * service: for runners started from now on.
      */
     public InProcessScheduler apiKeys(TaskApiKeys keys) {
         apiKeys = keys;

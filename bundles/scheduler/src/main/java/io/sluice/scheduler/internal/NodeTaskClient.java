@@ -481,7 +481,7 @@ public final class NodeTaskClient implements TaskClient {
         if (!started) {
             revoke(keys, key);
         } else if (result.replaced() != null) {
-            // The run this one replaced (stale, or finished) must not act any more.
+            // The stale run this one replaced must not act any more (a finished task's key went with its end).
             revoke(keys, result.replaced().record().apiKey());
         }
         slot.ifPresent(s -> {

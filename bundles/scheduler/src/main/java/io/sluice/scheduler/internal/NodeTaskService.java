@@ -97,7 +97,7 @@ public final class NodeTaskService implements TaskService, LocalRuns {
         metrics.withdrawFrom(registry);
     }
 
-    /** The task API keys runs act with, revoked when runs end. */
+    /** The task API keys runs act with, revoked when their tasks end if a run may have stored them. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindApiKeys(TaskApiKeys keys) {
         apiKeys = keys;

@@ -134,11 +134,12 @@ final class Run<P> implements TaskContext<P> {
     }
 
     /**
-     * Whether the task's key may have been stored, so that its end must revoke it: this run opened it, or an earlier
-     * attempt of the same schedule (on any node) may have. Keys are stored on first use.
+     * Ends the run's use of its key, and says whether the key may be stored, so that the task's end must revoke it:
+     * this run opened it, or an earlier attempt of the same schedule (on any node) may have.
      */
-    boolean keyMayBeStored() {
-        return scopedClients.key() != null && (scopedClients.keyOpened() || claimed.attempt() > 1);
+    boolean closeKey() {
+        boolean opened = scopedClients.close();
+        return scopedClients.key() != null && (opened || claimed.attempt() > 1);
     }
 
     /** The task's API key, or null. */

@@ -2,22 +2,27 @@ package io.sluice.scheduler.internal;
 
 import io.sluice.auth.ScopedClients;
 import io.sluice.security.TaskApiKey;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The scoped clients of one run: made from the task's API key on first use, then kept for the run. It remembers
- * whether the run ever opened the key, because a key is stored on first use: a first run that never opened it leaves
- * nothing to revoke.
+ * The scoped clients of one run: made from the task's API key on first use, then kept for the run. A key may be
+ * stored only on its first use, so this remembers whether the run opened it; once the run has ended a key it never
+ * opened cannot be opened any more (a thread the run left behind, or that was abandoned after its cancellation, must
+ * not store a key that its end did not revoke).
  */
 final class RunClients implements Supplier<ScopedClients> {
+
+    private static final int UNOPENED = 0;
+    private static final int OPENED = 1;
+    private static final int CLOSED = 2;
 
     private final RunCredentials credentials;
     private final TaskApiKey key;
     private final String taskId;
     private final AtomicReference<ScopedClients> made = new AtomicReference<>();
-    private final AtomicBoolean keyOpened = new AtomicBoolean();
+    private final AtomicInteger state = new AtomicInteger(UNOPENED);
 
     RunClients(RunCredentials credentials, TaskApiKey key, String taskId) {
         this.credentials = credentials;
@@ -25,12 +30,19 @@ final class RunClients implements Supplier<ScopedClients> {
         this.taskId = taskId;
     }
 
+    /**
+     * The run's clients.
+     *
+     * @throws IllegalStateException if the run has ended without having opened its key
+     */
     @Override
     public ScopedClients get() {
         ScopedClients clients = made.get();
         if (clients == null) {
-            // Set before trying: an open that fails half-way may have stored the key all the same.
-            keyOpened.set(key != null);
+            // Marked before trying: an open that fails half-way may have stored the key all the same.
+            if (!state.compareAndSet(UNOPENED, OPENED) && state.get() == CLOSED) {
+                throw new IllegalStateException("the run of task " + taskId + " has ended: it cannot act for its user");
+            }
             clients = credentials.clients(key, taskId);
             made.set(clients);
         }
@@ -42,8 +54,12 @@ final class RunClients implements Supplier<ScopedClients> {
         return key;
     }
 
-    /** Whether this run tried to open its key. */
-    boolean keyOpened() {
-        return keyOpened.get();
+    /**
+     * Ends the run's use of its key: a key not opened by now never will be by this run.
+     *
+     * @return whether this run opened (or tried to open) its key
+     */
+    boolean close() {
+        return !state.compareAndSet(UNOPENED, CLOSED) && state.get() == OPENED;
     }
 }

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a run acts with: the scoped clients of its task API key (the caller frozen in the key, through the same
- * factory the HTTP routes use), and the key's revocation when the run ends. Both services are optional to the
- * scheduler: without them runs have no clients, and the node still runs tasks that need none.
+ * factory the HTTP routes use), and the key's revocation when its task ends, if a run may have stored it. Both
+ * services are optional to the scheduler: without them runs have no clients, and the node still runs tasks that need
+ * none.
  */
 final class RunCredentials {
 
@@ -43,6 +44,15 @@ final class RunCredentials {
         }
         // Opened again before every request: a key revoked or expired during the run stops working at once.
         return factory.forCaller(keyService.open(key), () -> keyService.open(key));
+    }
+
+    /**
+     * Whether a key was stored when it was minted (so it must be revoked even if no run opened it): keys of another
+     * key service, or sealed before keys were stored on first use. True when no key service is bound to say.
+     */
+    boolean storedAtMint(TaskApiKey key) {
+        TaskApiKeys keyService = keys.get();
+        return key != null && (keyService == null || !keyService.storedOnFirstUse(key));
     }
 
     /** Revokes a key; a failure is logged, since the key expires anyway. */

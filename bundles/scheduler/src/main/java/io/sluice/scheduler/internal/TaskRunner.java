@@ -170,8 +170,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     /**
      * Worker threads for {@code capacity} slots: twice as many. A run's slot is free as soon as it returns, but its
-     * thread still writes how it ended and revokes its key (two round trips to OpenSearch); the next run must not wait
-     * for those writes to find a thread. Slots, not threads, bound how many runs there are.
+     * thread still writes how it ended and, if the run used its key, revokes it (one or two round trips to
+     * OpenSearch); the next run must not wait for those writes to find a thread. Slots, not threads, bound how many runs there are.
      */
     private static int threads(int capacity) {
         return capacity * 2;
@@ -616,7 +616,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
             }
             // A key no run opened was never stored: nothing to revoke, one write fewer per task.
-            if (run.keyMayBeStored()) {
+            if (run.closeKey() || credentials.storedAtMint(run.apiKey())) {
                 revokeIfEnded(written, run.apiKey());
             }
             metrics.ended(run.type(), written == null || written.kind() != Kind.WRITTEN ? null : written.document().status(),

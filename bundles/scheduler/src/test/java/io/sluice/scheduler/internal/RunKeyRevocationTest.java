@@ -29,7 +29,8 @@ import org.opensearch.client.opensearch.OpenSearchClient;
 /**
  * Which ends revoke a task's API key, now that a key is stored only when a run first opens it (real store): a first
  * attempt that never opened its key has nothing to revoke; a run that opened it, or a later attempt (an earlier one,
- * on any node, may have opened it), revokes it. An ended task's document no longer holds its key.
+ * on any node, may have opened it), revokes it, as does any end of a task whose key was stored when it was minted. An
+ * ended task's document no longer holds its key, and a run that ended cannot open a key it never opened.
  */
 @ExtendWith(OpenSearchExtension.class)
 class RunKeyRevocationTest {
@@ -39,9 +40,10 @@ class RunKeyRevocationTest {
     private final Tasks t;
     private final TaskTypes types = new TaskTypes();
     private final ProbeTask probe = new ProbeTask("probe", "node-a", Duration.ofSeconds(30), 3);
-    private final RecordingKeys keys = new RecordingKeys();
+    private final RecordingKeys keys = new RecordingKeys(true);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Node node;
+    private volatile TaskApiKeys keysInUse = keys;
 
     RunKeyRevocationTest(OpenSearchClient opensearch) {
         t = new Tasks(opensearch);
@@ -49,7 +51,7 @@ class RunKeyRevocationTest {
         TaskMetrics metrics = new TaskMetrics();
         metrics.publishTo(meters);
         node = new Node("node-a", t.store, types, t.access, Node.settings("node-a", 4), Clock.systemUTC(),
-            new RunCredentials(() -> keys, () -> NO_CLIENTS), metrics);
+            new RunCredentials(() -> keysInUse, () -> NO_CLIENTS), metrics);
         node.client.bindApiKeys(keys);
     }
 
@@ -82,6 +84,29 @@ class RunKeyRevocationTest {
         assertEquals(List.of("key-of-retried"), keys.revoked);
     }
 
+    @Test
+    void aKeyStoredWhenItWasMintedIsRevokedEvenIfNoRunOpenedIt() {
+        RecordingKeys storedAtMint = new RecordingKeys(false);
+        node.client.bindApiKeys(storedAtMint);
+        keysInUse = storedAtMint;
+        runToCompletion("old-style", Map.of());
+        assertEquals(List.of("key-of-old-style"), storedAtMint.revoked);
+    }
+
+    @Test
+    void aRunThatEndedCannotOpenTheKeyItNeverOpened() {
+        RunClients unused = new RunClients(new RunCredentials(() -> keys, () -> NO_CLIENTS), keys.mint(ADMIN, "t", WAIT), "t");
+        assertEquals(false, unused.close(), "never opened");
+        IllegalStateException late = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, unused::get);
+        assertEquals("the run of task t has ended: it cannot act for its user", late.getMessage());
+        assertEquals(List.of(), keys.opened);
+
+        RunClients used = new RunClients(new RunCredentials(() -> keys, () -> NO_CLIENTS), keys.mint(ADMIN, "u", WAIT), "u");
+        used.get();
+        assertEquals(true, used.close(), "opened: its end must revoke it");
+        used.get(); // a run that opened its key keeps its clients; the revocation stops them at the next request
+    }
+
     /** Schedules a task and waits until this node counted its end, which comes after any revocation. */
     private void runToCompletion(String id, Map<String, Object> params) {
         node.client.schedule(ScheduleRequest.of("probe").id(id).params(params).build(), ADMIN);
@@ -93,6 +118,16 @@ class RunKeyRevocationTest {
     private static final class RecordingKeys implements TaskApiKeys {
         final List<String> opened = new CopyOnWriteArrayList<>();
         final List<String> revoked = new CopyOnWriteArrayList<>();
+        private final boolean storedOnFirstUse;
+
+        RecordingKeys(boolean storedOnFirstUse) {
+            this.storedOnFirstUse = storedOnFirstUse;
+        }
+
+        @Override
+        public boolean storedOnFirstUse(TaskApiKey key) {
+            return storedOnFirstUse;
+        }
 
         @Override
         public TaskApiKey mint(Caller caller, String taskId, Duration lifetime) {

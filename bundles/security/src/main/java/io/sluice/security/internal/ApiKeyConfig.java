@@ -16,7 +16,8 @@ public @interface ApiKeyConfig {
     @AttributeDefinition(name = "Index prefix", description = "Keys live in <prefix>-api-keys; the same as the task store's.")
     String indexPrefix() default ".sluice";
 
-    @AttributeDefinition(name = "Purge after (days)", description = "Revoked and expired keys are deleted after this long.",
+    @AttributeDefinition(name = "Purge after (days)", description = "Keys are deleted this long after they expire, revoked or not (a revoked key's "
+        + "document must outlive its sealed copies); revoked keys with no expiry recorded, this long after revocation.",
         min = "1")
     int purgeAfterDays() default 1;
 

@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>A key document holds the SHA-256 of the secret, never the secret: the secret exists only in the task document,
  * sealed with the node key ({@link SecretBox}). A key freezes the scope of its caller when minted
  * ({@link ApiKeyScope}); its caller is limited to that scope and to the current grants of its frozen roles, whichever
- * is narrower. Keys expire, are revoked when their run ends (the document then keeps only its id, the hash if this node
- * can open the secret, and when), and are purged a day later.
+ * is narrower. Keys expire, are revoked when their task ends if a run may have stored them (the document then keeps
+ * only its id, the hash if this node can open the secret, when, and the expiry), and are purged a day after they
+ * expire.
  *
  * <p>Minting writes nothing: the sealed part of the key holds the secret and the key's whole document, which is
  * stored the first time the key is opened. Most tasks never act on their user's behalf (they write only their own task
@@ -242,19 +243,35 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     @Override
     public void revoke(TaskApiKey key) {
-        // A revoked key needs only its hash (so that its holder hears "revoked", anyone else "invalid") and when: the
-        // whole document is written over, unread. A partial update would read it first, and OpenSearch refreshes the
-        // index for a read of a document written since its last refresh: one refresh per task, a key being minted
-        // moments before its run ends.
+        // A revoked key needs only its hash (so that its holder hears "revoked", anyone else "invalid"), when, and until
+        // when it would have worked: the whole document is written over, unread. A partial update would read it first,
+        // and OpenSearch refreshes the index for a read of a document written since its last refresh.
         ObjectNode revoked = JSON.objectNode().put("id", key.id()).put("revoked_at", clock.instant().toString());
         // A key never opened has no document yet: this one also stops a first use racing the revocation (its create
         // is refused, and it reads "revoked").
         try {
-            revoked.put("hash", hash(unseal(key).secret()));
+            Sealed sealed = unseal(key);
+            revoked.put("hash", hash(sealed.secret()));
+            if (sealed.document() != null) {
+                // Kept until the key has expired, not just a day: were it purged sooner, a holder of the sealed key
+                // would find no document and store the key afresh.
+                revoked.put("expires_at", sealed.document().path("expires_at").asText());
+            }
         } catch (AuthenticationException e) {
             // No node key, or sealed with an earlier one: no hash is kept, so its holder hears "invalid", not "revoked".
         }
         writes.put(key.id(), revoked, "revoke API key " + key.id());
+    }
+
+    @Override
+    public boolean storedOnFirstUse(TaskApiKey key) {
+        SecretBox box = this.box;
+        try {
+            // Keys sealed before keys were stored on first use hold only the secret, never a JSON object.
+            return box != null && box.open(key.encryptedSecret()).startsWith("{");
+        } catch (IllegalArgumentException e) {
+            return false; // cannot tell: the safe answer
+        }
     }
 
     /**
@@ -296,14 +313,20 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
             Caller.Authentication.API_KEY, scope);
     }
 
-    /** Deletes keys revoked or expired more than {@code purgeAfter} ago. */
+    /**
+     * Deletes keys expired more than {@code purgeAfter} ago, revoked or not, and revoked keys without an expiry revoked
+     * more than {@code purgeAfter} ago.
+     */
     long purge() {
         String before = clock.instant().minus(purgeAfter).toString();
         Long deleted = index.read("purge API keys", () -> client.deleteByQuery(d -> d.index(alias).ignoreUnavailable(true)
             .allowNoIndices(true).conflicts(org.opensearch.client.opensearch._types.Conflicts.Proceed)
             .query(q -> q.bool(b -> b
-                .should(s -> s.range(r -> r.field("revoked_at").lt(JsonData.of(before))))
                 .should(s -> s.range(r -> r.field("expires_at").lt(JsonData.of(before))))
+                // Revoked documents without an expiry: keys stored at mint, or sealed with another node key, which
+                // cannot be stored afresh from their sealed part.
+                .should(s -> s.bool(r -> r.must(m -> m.range(x -> x.field("revoked_at").lt(JsonData.of(before))))
+                    .mustNot(m -> m.exists(e -> e.field("expires_at")))))
                 .minimumShouldMatch("1")))).deleted(), 0L);
         return deleted == null ? 0 : deleted;
     }

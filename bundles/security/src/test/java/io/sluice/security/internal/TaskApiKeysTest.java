@@ -108,7 +108,7 @@ class TaskApiKeysTest {
         keys.open(key);
         keys.revoke(key);
         Map<?, ?> doc = opensearch.get(g -> g.index(prefix + "-api-keys").id(key.id()), Map.class).source();
-        assertEquals(Set.of("id", "hash", "revoked_at"), doc.keySet(), "who it acted as is gone with the key");
+        assertEquals(Set.of("id", "hash", "revoked_at", "expires_at"), doc.keySet(), "who it acted as is gone with the key");
         AuthenticationException e = assertThrows(AuthenticationException.class, () -> keys.verify(key.id(), "wrong"));
         assertEquals("invalid API key", e.getMessage());
     }
@@ -184,6 +184,7 @@ class TaskApiKeysTest {
     void anExpiredKeyNoLongerWorks() {
         TaskApiKey key = keys.mint(OPS, "task-6", Duration.ZERO);
         assertTrue(assertThrows(AuthenticationException.class, () -> keys.open(key)).getMessage().contains("expired"));
+        assertFalse(storedKey(key).isPresent(), "an expired key is not stored by its first use");
     }
 
     @Test
@@ -215,20 +216,48 @@ class TaskApiKeysTest {
     }
 
     @Test
-    void revokedAndExpiredKeysArePurged() throws IOException {
+    void expiredKeysArePurgedAndRevokedOnesOnlyOnceExpired() throws IOException {
         NodeTaskApiKeys quick = new NodeTaskApiKeys(opensearch, new ConfiguredAccessPolicy(config(() -> grants)), keyConfig(nodeKey, prefix, 0));
         TaskApiKey revoked = quick.mint(OPS, "task-9", Duration.ofHours(1));
         quick.open(revoked);
         quick.revoke(revoked);
-        // An expired key cannot be opened (so not stored through open): one stored before it expired, written as is.
+        // Written as they would be: a key stored before it expired, and one revoked before keys kept their expiry.
         opensearch.index(i -> i.index(prefix + "-api-keys").id("expired-key").document(Map.of("id", "expired-key",
             "hash", "0", "expires_at", "2000-01-01T00:00:00Z")));
+        opensearch.index(i -> i.index(prefix + "-api-keys").id("revoked-long-ago").document(Map.of("id", "revoked-long-ago",
+            "hash", "0", "revoked_at", "2000-01-01T00:00:00Z")));
         TaskApiKey live = quick.mint(OPS, "task-10", Duration.ofHours(1));
         quick.open(live);
         opensearch.indices().refresh(r -> r.index(prefix + "-api-keys"));
-        assertEquals(2, quick.purge(), "the revoked and the expired key, not the live one");
-        assertFalse(storedKey(revoked).isPresent());
+        assertEquals(2, quick.purge(), "the expired key and the one revoked long ago");
+        assertTrue(storedKey(revoked).isPresent(), "a revoked key's document stays until the key expires");
+        assertTrue(assertThrows(AuthenticationException.class, () -> quick.open(revoked)).getMessage().contains("revoked"));
         quick.open(live);
+        quick.deactivate();
+    }
+
+    @Test
+    void aKeySealedBeforeKeysWereStoredOnFirstUseOpensFromItsStoredDocument() throws IOException {
+        String secret = "an-old-secret";
+        opensearch.index(i -> i.index(prefix + "-api-keys").id("old-key").document(Map.of("id", "old-key",
+            "hash", sha256(secret), "owner", "olga", "roles", List.of("ops"), "space", "default", "task_id", "old-task",
+            "created_at", "2026-01-01T00:00:00Z", "expires_at", "2999-01-01T00:00:00Z",
+            "scope", Map.of("read", List.of("logs.a"), "manage", List.of("logs.a")))));
+        TaskApiKey old = new TaskApiKey("old-key", new SecretBox(nodeKey).seal(secret));
+        assertFalse(keys.storedOnFirstUse(old), "stored at mint: its task's end must revoke it even if unused");
+        assertTrue(keys.storedOnFirstUse(keys.mint(OPS, "task-16", Duration.ofHours(1))));
+        assertEquals("olga", keys.open(old).user());
+        keys.revoke(old);
+        assertTrue(assertThrows(AuthenticationException.class, () -> keys.open(old)).getMessage().contains("revoked"));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private java.util.Optional<Map<?, ?>> storedKey(TaskApiKey key) {
