@@ -64,6 +64,8 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeTaskApiKeys.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** Base64 of a 12-byte IV, a 43-character secret and a 16-byte tag. */
+    private static final int SECRET_ONLY_SEALED = 96;
 
     private final OpenSearchClient client;
     private final AccessPolicy access;
@@ -265,13 +267,10 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
 
     @Override
     public boolean storedOnFirstUse(TaskApiKey key) {
-        SecretBox box = this.box;
-        try {
-            // Keys sealed before keys were stored on first use hold only the secret, never a JSON object.
-            return box != null && box.open(key.encryptedSecret()).startsWith("{");
-        } catch (IllegalArgumentException e) {
-            return false; // cannot tell: the safe answer
-        }
+        // Asked at every task's end: told by length, not by a decryption. A key sealed before keys were stored on first
+        // use holds only its secret (32 random bytes, 43 characters), always SECRET_ONLY_SEALED characters once
+        // sealed; one that holds its document as well is several times longer.
+        return key.encryptedSecret().length() > SECRET_ONLY_SEALED;
     }
 
     /**

@@ -238,7 +238,8 @@ class TaskApiKeysTest {
 
     @Test
     void aKeySealedBeforeKeysWereStoredOnFirstUseOpensFromItsStoredDocument() throws IOException {
-        String secret = "an-old-secret";
+        String secret = "an-old-secret-of-43-characters-as-minted-ok";
+        assertEquals(43, secret.length(), "the length of a minted secret, 32 random bytes");
         opensearch.index(i -> i.index(prefix + "-api-keys").id("old-key").document(Map.of("id", "old-key",
             "hash", sha256(secret), "owner", "olga", "roles", List.of("ops"), "space", "default", "task_id", "old-task",
             "created_at", "2026-01-01T00:00:00Z", "expires_at", "2999-01-01T00:00:00Z",
