@@ -133,13 +133,9 @@ final class Run<P> implements TaskContext<P> {
         return scopedClients.get();
     }
 
-    /**
-     * Ends the run's use of its key, and says whether the key may be stored, so that the task's end must revoke it:
-     * this run opened it, or an earlier attempt of the same schedule (on any node) may have.
-     */
+    /** Ends the run's use of its key, and says whether the task's end must revoke it ({@link RunClients#close()}). */
     boolean closeKey() {
-        boolean opened = scopedClients.close();
-        return scopedClients.key() != null && (opened || claimed.attempt() > 1);
+        return scopedClients.close();
     }
 
     /** The task's API key, or null. */

@@ -21,13 +21,16 @@ final class RunClients implements Supplier<ScopedClients> {
     private final RunCredentials credentials;
     private final TaskApiKey key;
     private final String taskId;
+    private final int attempt;
     private final AtomicReference<ScopedClients> made = new AtomicReference<>();
     private final AtomicInteger state = new AtomicInteger(UNOPENED);
 
-    RunClients(RunCredentials credentials, TaskApiKey key, String taskId) {
+    /** @param attempt the run's attempt within its schedule: a later one's key may have been stored by an earlier */
+    RunClients(RunCredentials credentials, TaskApiKey key, String taskId, int attempt) {
         this.credentials = credentials;
         this.key = key;
         this.taskId = taskId;
+        this.attempt = attempt;
     }
 
     /**
@@ -55,11 +58,12 @@ final class RunClients implements Supplier<ScopedClients> {
     }
 
     /**
-     * Ends the run's use of its key: a key not opened by now never will be by this run.
-     *
-     * @return whether this run opened (or tried to open) its key
+     * Ends the run's use of its key (a key not opened by now never will be by this run), and says whether the task's
+     * end must revoke it, as it may be stored: this run opened (or tried to open) it, an earlier attempt of the same
+     * schedule (on any node) may have, or the key service stored it when it was minted.
      */
     boolean close() {
-        return !state.compareAndSet(UNOPENED, CLOSED) && state.get() == OPENED;
+        boolean opened = !state.compareAndSet(UNOPENED, CLOSED) && state.get() == OPENED;
+        return key != null && (opened || attempt > 1 || credentials.storedAtMint(key));
     }
 }

@@ -171,7 +171,8 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
     /**
      * Worker threads for {@code capacity} slots: twice as many. A run's slot is free as soon as it returns, but its
      * thread still writes how it ended and, if the run used its key, revokes it (one or two round trips to
-     * OpenSearch); the next run must not wait for those writes to find a thread. Slots, not threads, bound how many runs there are.
+     * OpenSearch); the next run must not wait for those writes to find a thread. Slots, not threads, bound how many
+     * runs there are.
      */
     private static int threads(int capacity) {
         return capacity * 2;
@@ -532,7 +533,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
 
     /** The scoped clients of a run: made from its task API key on first use, then kept for the run. */
     private RunClients clientsOf(StoredTask claimed) {
-        return new RunClients(credentials, claimed.record().apiKey(), claimed.id());
+        return new RunClients(credentials, claimed.record().apiKey(), claimed.id(), claimed.document().attempt());
     }
 
     /**
@@ -616,7 +617,7 @@ final class TaskRunner implements TaskTypes.Listener, LocalRuns {
                 LOG.debug("Task {} changed under its run ({}): nothing written", id, written.lostWhy());
             }
             // A key no run opened was never stored: nothing to revoke, one write fewer per task.
-            if (run.closeKey() || credentials.storedAtMint(run.apiKey())) {
+            if (run.closeKey()) {
                 revokeIfEnded(written, run.apiKey());
             }
             metrics.ended(run.type(), written == null || written.kind() != Kind.WRITTEN ? null : written.document().status(),

@@ -95,13 +95,13 @@ class RunKeyRevocationTest {
 
     @Test
     void aRunThatEndedCannotOpenTheKeyItNeverOpened() {
-        RunClients unused = new RunClients(new RunCredentials(() -> keys, () -> NO_CLIENTS), keys.mint(ADMIN, "t", WAIT), "t");
+        RunClients unused = new RunClients(new RunCredentials(() -> keys, () -> NO_CLIENTS), keys.mint(ADMIN, "t", WAIT), "t", 1);
         assertEquals(false, unused.close(), "never opened");
         IllegalStateException late = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, unused::get);
         assertEquals("the run of task t has ended: it cannot act for its user", late.getMessage());
         assertEquals(List.of(), keys.opened);
 
-        RunClients used = new RunClients(new RunCredentials(() -> keys, () -> NO_CLIENTS), keys.mint(ADMIN, "u", WAIT), "u");
+        RunClients used = new RunClients(new RunCredentials(() -> keys, () -> NO_CLIENTS), keys.mint(ADMIN, "u", WAIT), "u", 1);
         used.get();
         assertEquals(true, used.close(), "opened: its end must revoke it");
         used.get(); // a run that opened its key keeps its clients; the revocation stops them at the next request

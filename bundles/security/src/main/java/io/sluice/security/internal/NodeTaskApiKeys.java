@@ -199,7 +199,7 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         }
         ObjectNode stored = readKey(key.id());
         if (stored == null) {
-            if (!Instant.parse(sealed.document().path("expires_at").asText()).isAfter(clock.instant())) {
+            if (expired(sealed.document())) {
                 throw new AuthenticationException("API key " + key.id() + " has expired");
             }
             try {
@@ -299,10 +299,14 @@ public final class NodeTaskApiKeys implements TaskApiKeys {
         if (doc.hasNonNull("revoked_at")) {
             throw new AuthenticationException("API key " + id + " was revoked");
         }
-        if (!Instant.parse(doc.path("expires_at").asText()).isAfter(clock.instant())) {
+        if (expired(doc)) {
             throw new AuthenticationException("API key " + id + " has expired");
         }
         return callerOf(id, doc);
+    }
+
+    private boolean expired(JsonNode doc) {
+        return !Instant.parse(doc.path("expires_at").asText()).isAfter(clock.instant());
     }
 
     private static Caller callerOf(String id, JsonNode doc) {
