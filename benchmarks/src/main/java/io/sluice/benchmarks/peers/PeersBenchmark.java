@@ -263,8 +263,8 @@ public final class PeersBenchmark {
     /**
      * Schedules a backlog of {@code warmup + backlog} tasks with no worker running, then starts one. Once it has
      * completed the first {@code warmup} (its JVM compiled the hot paths meanwhile) it is timed until nothing is pending;
-     * the whole backlog is timed too, from the moment the fresh worker reported its system started. The timed part counts the tasks pending when its clock started, which polls 100 ms apart put a little below
-     * {@code backlog}.
+     * the whole backlog is timed too, from the moment the fresh worker reported its system started. The timed part
+     * counts the tasks pending when its clock started, which polls 100 ms apart put a little below {@code backlog}.
      */
     private Drain drain(Peer peer, int backlog, int warmup, String prefix) throws Exception {
         try (WorkerProcess feeder = worker(peer, "feeder", 0, Liveness.DEFAULT, false)) {
