@@ -110,7 +110,7 @@ public final class OpenSearchConnection {
         }
     }
 
-    private static ApacheHttpClient5Transport buildTransport(List<URI> hosts, ConnectionConfig config) {
+    static ApacheHttpClient5Transport buildTransport(List<URI> hosts, ConnectionConfig config) {
         HttpHost[] httpHosts = hosts.stream()
             .map(uri -> new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()))
             .toArray(HttpHost[]::new);
@@ -139,6 +139,10 @@ public final class OpenSearchConnection {
                     pool.setTlsStrategy(tls.buildAsync());
                 }
                 client.setConnectionManager(pool.build());
+                if (!config.compressResponses()) {
+                    // httpclient5 asks for gzip by default (its async client since 5.5).
+                    client.disableContentCompression();
+                }
                 if (config.ioThreads() > 0) {
                     // Responses are decoded on these threads; the default is one per processor.
                     client.setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(config.ioThreads()).build());
