@@ -49,7 +49,7 @@ public @interface ConnectionConfig {
 
     @AttributeDefinition(name = "Compress responses",
         description = "Ask OpenSearch to gzip its answers. Off by default, as in OpenSearch's own REST clients: next to "
-            + "the cluster the CPU costs more than the bytes save (gzip took 5-7% of OpenSearch's CPU and 7-9% of the "
-            + "node's in a task drain). Turn on across a slow or metered link.")
+            + "the cluster the bytes saved are worth nothing, and gzip spends CPU on both sides (5-9% of each side's "
+            + "samples in a profiled task drain). Turn on across a slow or metered link.")
     boolean compressResponses() default false;
 }
